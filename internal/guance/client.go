@@ -1,0 +1,300 @@
+// Package guance is a client for the billing part of the Guance Cloud OpenAPI. It knows the
+// API's quirks (the string "None" for absent values, rate limits answered with HTTP 401,
+// tag6 versus billingKey) and nothing of Terraform.
+package guance
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// TokenHeader carries the API Key secret on every request.
+const TokenHeader = "DF-API-KEY"
+
+// Defaults for Config; each can be overridden.
+const (
+	DefaultMaxAttempts    = 8
+	DefaultMaxRetryWait   = 3 * time.Minute
+	DefaultRequestTimeout = 2 * time.Minute
+	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
+	DefaultRateWindow     = time.Minute
+	DefaultMaxBodyBytes   = 512 << 20
+	defaultBaseDelay      = time.Second
+	defaultMaxDelay       = 30 * time.Second
+)
+
+// Logger receives what the client does, with the token already left out. The provider
+// passes tflog through it.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. Zero values take the defaults above.
+type Config struct {
+	BaseURL   string // checked with CheckEndpoint
+	Token     string
+	UserAgent string
+
+	MaxAttempts    int           // attempts per read, first one included
+	MaxRetryWait   time.Duration // total time a read may spend waiting between attempts
+	RequestTimeout time.Duration // per attempt, body included
+	RateLimit      int           // requests the client sends per RateWindow at most
+	RateWindow     time.Duration
+	MaxBodyBytes   int64
+
+	// BaseDelay and MaxDelay shape the exponential backoff; tests shorten them.
+	BaseDelay, MaxDelay time.Duration
+
+	Transport http.RoundTripper // nil → a TLS-verifying transport
+	Logger    Logger
+}
+
+// Client reads the Guance OpenAPI. It is safe for concurrent use; identical reads share one
+// request and one result for the client's lifetime.
+type Client struct {
+	cfg    Config
+	base   *url.URL
+	http   *http.Client
+	pacer  *pacer
+	cache  *periodCache
+	logger Logger
+}
+
+// New checks cfg and builds a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("no access token")
+	}
+	base, err := CheckEndpoint(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	baseURL, _ := url.Parse(base)
+	setDefault(&cfg.MaxAttempts, DefaultMaxAttempts)
+	setDefault(&cfg.MaxRetryWait, DefaultMaxRetryWait)
+	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
+	setDefault(&cfg.RateLimit, DefaultRateLimit)
+	setDefault(&cfg.RateWindow, DefaultRateWindow)
+	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	setDefault(&cfg.BaseDelay, defaultBaseDelay)
+	setDefault(&cfg.MaxDelay, defaultMaxDelay)
+	if cfg.Transport == nil {
+		cfg.Transport = defaultTransport()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = nopLogger{}
+	}
+	c := &Client{
+		cfg:    cfg,
+		base:   baseURL,
+		pacer:  newPacer(cfg.RateLimit, cfg.RateWindow),
+		cache:  newPeriodCache(),
+		logger: cfg.Logger,
+	}
+	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
+	return c, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// defaultTransport verifies TLS certificates always; there is deliberately no switch to turn
+// that off.
+func defaultTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return t
+}
+
+// checkRedirect follows a redirect only to the same scheme and host: Go forwards custom
+// headers such as DF-API-KEY on redirects, so another host would receive the token.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	if req.URL.Scheme != c.base.Scheme || !strings.EqualFold(req.URL.Host, c.base.Host) {
+		return &redirectError{target: req.URL.Scheme + "://" + req.URL.Host}
+	}
+	return nil
+}
+
+// redirectError is a redirect the client refused to follow.
+type redirectError struct{ target string }
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("the API redirected to %s; refusing to follow it so that the access token is not sent to another host", e.target)
+}
+
+// get sends a GET with retries and pacing and streams the answer through the decoder that
+// newContent makes afresh for each attempt. It returns the answer's traceId.
+func (c *Client) get(ctx context.Context, path string, query url.Values, newContent func() contentDecoder) (string, error) {
+	endpoint := "GET " + path
+	u := *c.base
+	u.Path = strings.TrimRight(u.Path, "/") + path
+	u.RawQuery = query.Encode()
+	r := retrier{cfg: &c.cfg, logger: c.logger}
+	for {
+		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent())
+		if err == nil {
+			return traceID, nil
+		}
+		if werr := r.wait(ctx, endpoint, err); werr != nil {
+			return "", werr
+		}
+	}
+}
+
+// attempt sends one request, paced under the rate limit, and decodes its answer.
+func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content contentDecoder) (string, error) {
+	release, err := c.pacer.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set(TokenHeader, c.cfg.Token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	c.logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
+	c.logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", &transportError{endpoint: endpoint, err: err}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
+	env, derr := decodeEnvelope(body, content)
+	fields := map[string]any{
+		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
+		"error_code": env.ErrorCode, "body_bytes": c.cfg.MaxBodyBytes - body.left,
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	c.logger.Debug(ctx, "Guance API answer", fields)
+	return env.TraceID, c.judge(endpoint, resp, env, derr, body)
+}
+
+// judge turns an answer into nil or the error that describes it best.
+func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr error, body *cappedReader) error {
+	if body.exceeded {
+		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: fmt.Sprintf(
+			"the answer is larger than %d bytes, the client's cap; ask for a shorter period", c.cfg.MaxBodyBytes)}
+	}
+	if derr != nil && ctxErr(derr) != nil {
+		return ctxErr(derr)
+	}
+	if resp.StatusCode != http.StatusOK || (derr == nil && !env.Success) {
+		apiErr := &APIError{
+			HTTPStatus: resp.StatusCode, Code: env.Code, ErrorCode: env.ErrorCode,
+			Message: env.Message, TraceID: env.TraceID, Endpoint: endpoint,
+			RetryAfter: resp.Header.Get("Retry-After"),
+		}
+		if derr != nil {
+			apiErr.Body = truncate(strings.TrimSpace(body.head.String()), 120)
+		}
+		return apiErr
+	}
+	if derr != nil {
+		truncated := errors.Is(derr, io.ErrUnexpectedEOF) || errors.Is(derr, io.EOF)
+		reason := derr.Error()
+		switch {
+		case truncated:
+			reason = "the body ended before the JSON did (truncated answer)"
+		case errors.Is(derr, errNotEnvelope):
+			reason = fmt.Sprintf("it is not a JSON envelope (Content-Type %q, starts with %q)",
+				resp.Header.Get("Content-Type"), truncate(strings.TrimSpace(body.head.String()), 60))
+		case isSyntaxError(derr):
+			reason = "invalid JSON: " + derr.Error()
+		}
+		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: reason, Truncated: truncated}
+	}
+	if env.contentErr != nil {
+		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: env.contentErr.Error()}
+	}
+	return nil
+}
+
+func ctxErr(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// transportError is a request that got no answer: refused, reset, timed out.
+type transportError struct {
+	endpoint string
+	err      error
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("%s: no answer: %v", e.endpoint, e.err)
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+// cappedReader stops at the cap and remembers the first bytes for error messages.
+type cappedReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+	head     strings.Builder
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// At the cap: an answer of exactly the cap ends here, a larger one is refused.
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		c.exceeded = true
+		return 0, errors.New("answer too large")
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.head.Len() < 256 {
+		c.head.Write(p[:min(n, 256-c.head.Len())])
+	}
+	return n, err
+}
+
+func maskedHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k := range h {
+		out[k] = h.Get(k)
+	}
+	out[TokenHeader] = "***"
+	return out
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}

@@ -1,0 +1,99 @@
+package guance
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes the API documents.
+const (
+	ErrorCodeKeyRateLimit       = "ft.TriggerApiAkCurrentLimiting"
+	ErrorCodeWorkspaceRateLimit = "ft.TriggerApiWorkspaceCurrentLimiting"
+	ErrorCodeInvalidAPIKey      = "ft.InvalidAPIKey"
+)
+
+// APIError is an answer that says the request failed: an HTTP status other than 200, or
+// success false in the envelope.
+type APIError struct {
+	HTTPStatus int
+	Code       int // the envelope's code, 0 when the body was not an envelope
+	ErrorCode  string
+	Message    string
+	TraceID    string
+	Endpoint   string // method and path, without the host or the query
+	RetryAfter string // the Retry-After header, as sent
+	// Body is the start of a body that was not a Guance envelope (an HTML gateway page).
+	Body string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s answered HTTP %d", e.Endpoint, e.HTTPStatus)
+	if e.Code != 0 && e.Code != e.HTTPStatus {
+		fmt.Fprintf(&b, " (envelope code %d)", e.Code)
+	}
+	if e.ErrorCode != "" {
+		fmt.Fprintf(&b, ", errorCode %s", e.ErrorCode)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ", message %q", e.Message)
+	}
+	if e.TraceID != "" {
+		fmt.Fprintf(&b, ", traceId %s", e.TraceID)
+	}
+	if e.Body != "" {
+		fmt.Fprintf(&b, ", body %q", e.Body)
+	}
+	return b.String()
+}
+
+// IsRateLimit reports whether the API refused the request for its rate limit. Guance answers
+// its limits with HTTP 401; gateways may use 429.
+func (e *APIError) IsRateLimit() bool {
+	return e.HTTPStatus == 429 || e.ErrorCode == ErrorCodeKeyRateLimit || e.ErrorCode == ErrorCodeWorkspaceRateLimit
+}
+
+// IsInvalidKey reports whether the API rejected the access token.
+func (e *APIError) IsInvalidKey() bool { return e.ErrorCode == ErrorCodeInvalidAPIKey }
+
+// Retryable reports whether asking again may succeed: rate limits and server-side failures.
+func (e *APIError) Retryable() bool { return e.IsRateLimit() || e.HTTPStatus >= 500 }
+
+// AsAPIError unwraps err to an *APIError.
+func AsAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// DecodeError is an answer that could not be taken as it came: malformed JSON, an unexpected
+// shape, or a value that is not what its field must hold. Nothing of such an answer is used.
+type DecodeError struct {
+	Endpoint string
+	TraceID  string
+	Reason   string
+	// Truncated is set when the body ended early; asking again may succeed.
+	Truncated bool
+}
+
+func (e *DecodeError) Error() string {
+	msg := fmt.Sprintf("%s: the answer could not be used: %s", e.Endpoint, e.Reason)
+	if e.TraceID != "" {
+		msg += " (traceId " + e.TraceID + ")"
+	}
+	return msg
+}
+
+// AttemptsError says the client gave up after retrying.
+type AttemptsError struct {
+	Attempts int
+	Last     error
+	Reason   string // why it stopped: attempts used up, or waiting would exceed the total wait
+}
+
+func (e *AttemptsError) Error() string {
+	return fmt.Sprintf("gave up after %d attempts (%s); last error: %v", e.Attempts, e.Reason, e.Last)
+}
+
+func (e *AttemptsError) Unwrap() error { return e.Last }

@@ -1,0 +1,257 @@
+// Package provider is the Terraform glue of the guance provider: schemas, validation, and
+// configuration turned into a guance.Client whose typed records become Terraform state.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/guance-finops/guance"
+
+// Environment variables the provider reads when its configuration leaves a value out.
+const (
+	EnvAccessToken    = "GUANCE_ACCESS_TOKEN"
+	EnvRegion         = "GUANCE_REGION"
+	EnvEndpoint       = "GUANCE_ENDPOINT"
+	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
+)
+
+var _ provider.Provider = (*guanceProvider)(nil)
+
+type guanceProvider struct {
+	version string
+}
+
+// New returns the provider factory for a release version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &guanceProvider{version: version} }
+}
+
+type providerModel struct {
+	AccessToken       types.String `tfsdk:"access_token"`
+	Region            types.String `tfsdk:"region"`
+	Endpoint          types.String `tfsdk:"endpoint"`
+	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	MaxAttempts       types.Int64  `tfsdk:"max_attempts"`
+	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
+}
+
+func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "guance"
+	resp.Version = p.version
+}
+
+func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Reads Guance Cloud (观测云) workspace billing as typed, exact-decimal data.",
+		Attributes: map[string]schema.Attribute{
+			"access_token": schema.StringAttribute{
+				Description: "The workspace's API Key **secret** (Management → API Keys; not the Key ID), sent as the `DF-API-KEY` header. " +
+					"Defaults to the `" + EnvAccessToken + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"region": schema.StringAttribute{
+				Description: "The Guance site: a region name (" + strings.Join(regionNames(), ", ") + ") or a site code (" +
+					strings.Join(siteCodes(), ", ") + "). Defaults to the `" + EnvRegion + "` environment variable, then `" +
+					guance.DefaultRegion + "`. Conflicts with `endpoint`.",
+				Optional:   true,
+				Validators: []validator.String{regionValidator},
+			},
+			"endpoint": schema.StringAttribute{
+				Description: "A base URL that replaces the region's, for private deployments. Must be `https://`; plain `http://` is " +
+					"accepted only to loopback hosts (127.0.0.0/8, ::1, localhost) so the token never travels in clear text. " +
+					"Defaults to the `" + EnvEndpoint + "` (or `" + EnvEndpointLegacy + "`) environment variable. Conflicts with `region`.",
+				Optional: true,
+				Validators: []validator.String{
+					endpointValidator,
+					stringvalidator.ConflictsWith(path.MatchRoot("region")),
+				},
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				Description: fmt.Sprintf("The most requests the provider sends in any rolling minute; it paces itself under this "+
+					"instead of retrying into the API's limit. Defaults to %d, the API's per-key limit.", guance.DefaultRateLimit),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+			},
+			"max_attempts": schema.Int64Attribute{
+				Description: fmt.Sprintf("Attempts per read, the first included, when the API answers with a rate limit, a server "+
+					"error, or a broken connection. Defaults to %d.", guance.DefaultMaxAttempts),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 50)},
+			},
+			"max_retry_wait": schema.StringAttribute{
+				Description: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
+					"`90s` or `5m`. Defaults to `%s`.", formatDuration(guance.DefaultMaxRetryWait)),
+				Optional:   true,
+				Validators: []validator.String{durationValidator},
+			},
+		},
+	}
+}
+
+// providerData is what the provider hands its data sources after Configure.
+type providerData struct {
+	client *guance.Client
+	// unknownConfig names the attribute that was unknown at plan time, when one was: there is
+	// no client then.
+	unknownConfig string
+}
+
+func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A value from another resource may be unknown while planning; the data sources then say so.
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"access_token": cfg.AccessToken, "region": cfg.Region, "endpoint": cfg.Endpoint,
+		"requests_per_minute": cfg.RequestsPerMinute, "max_attempts": cfg.MaxAttempts, "max_retry_wait": cfg.MaxRetryWait,
+	} {
+		if v.IsUnknown() {
+			data := &providerData{unknownConfig: name}
+			resp.DataSourceData, resp.ResourceData = data, data
+			return
+		}
+	}
+
+	token := firstSet(cfg.AccessToken.ValueString(), os.Getenv(EnvAccessToken))
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Missing Guance access token",
+			"Set the provider's access_token attribute or the "+EnvAccessToken+" environment variable to the workspace's "+
+				"API Key secret (Management → API Keys in Guance; the secret, not the Key ID).")
+		return
+	}
+	logger := tflogLogger{token: token}
+	ctx = logger.mask(ctx)
+
+	baseURL, where, err := resolveBaseURL(cfg)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(where, "Invalid Guance site", err.Error())
+		return
+	}
+	maxWait := guance.DefaultMaxRetryWait
+	if !cfg.MaxRetryWait.IsNull() {
+		maxWait, _ = time.ParseDuration(cfg.MaxRetryWait.ValueString()) // checked by the schema
+	}
+	client, err := guance.New(guance.Config{
+		BaseURL:      baseURL,
+		Token:        token,
+		UserAgent:    fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
+		RateLimit:    int(cfg.RequestsPerMinute.ValueInt64()),
+		MaxAttempts:  int(cfg.MaxAttempts.ValueInt64()),
+		MaxRetryWait: maxWait,
+		Logger:       logger,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not configure the Guance client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
+	data := &providerData{client: client}
+	resp.DataSourceData, resp.ResourceData = data, data
+}
+
+// resolveBaseURL picks the API's base URL: configuration before environment, endpoint before
+// region, hangzhou when nothing is set. It returns the attribute to blame on error.
+func resolveBaseURL(cfg providerModel) (string, path.Path, error) {
+	endpointAttr, regionAttr := path.Root("endpoint"), path.Root("region")
+	switch {
+	case cfg.Endpoint.ValueString() != "":
+		u, err := guance.CheckEndpoint(cfg.Endpoint.ValueString())
+		return u, endpointAttr, err
+	case cfg.Region.ValueString() != "":
+		site, err := guance.ResolveRegion(cfg.Region.ValueString())
+		return site.BaseURL, regionAttr, err
+	}
+	if env := firstSet(os.Getenv(EnvEndpoint), os.Getenv(EnvEndpointLegacy)); env != "" {
+		u, err := guance.CheckEndpoint(env)
+		if err != nil {
+			err = fmt.Errorf("environment variable %s: %w", EnvEndpoint, err)
+		}
+		return u, endpointAttr, err
+	}
+	if env := os.Getenv(EnvRegion); env != "" {
+		site, err := guance.ResolveRegion(env)
+		if err != nil {
+			err = fmt.Errorf("environment variable %s: %w", EnvRegion, err)
+		}
+		return site.BaseURL, regionAttr, err
+	}
+	site, _ := guance.LookupRegion(guance.DefaultRegion)
+	return site.BaseURL, regionAttr, nil
+}
+
+func firstSet(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{newBillingDetailsDataSource}
+}
+
+func regionNames() []string {
+	out := make([]string, len(guance.Sites))
+	for i, s := range guance.Sites {
+		out[i] = "`" + s.Name + "`"
+	}
+	return out
+}
+
+func siteCodes() []string {
+	out := make([]string, len(guance.Sites))
+	for i, s := range guance.Sites {
+		out[i] = "`" + s.Code + "`"
+	}
+	return out
+}
+
+// formatDuration writes 3m0s as 3m.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
+}
+
+// tflogLogger passes the client's log lines to Terraform's logs. The client never logs the
+// token; masking it here as well keeps it out even of an error text that quoted it.
+type tflogLogger struct{ token string }
+
+func (l tflogLogger) mask(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.token)
+	return tflog.MaskMessageStrings(ctx, l.token)
+}
+
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.mask(ctx), msg, fields)
+}
+
+func (l tflogLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Trace(l.mask(ctx), msg, fields)
+}

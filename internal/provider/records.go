@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"math/big"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+)
+
+// recordField is one attribute of a billing record: its schema and where its value comes
+// from. The one table drives the schema, the object type and the values.
+type recordField struct {
+	name        string
+	apiField    string
+	description string
+	text        func(*guance.BillingRecord) guance.Text    // set for string attributes
+	number      func(*guance.BillingRecord) guance.Decimal // set for number attributes
+}
+
+const amountNote = " An exact decimal; null when the API sent none."
+
+var recordFields = []recordField{
+	{name: "date", apiField: "consumeTimeOfDay", description: "The day of consumption, `YYYY-MM-DD`.",
+		text: func(r *guance.BillingRecord) guance.Text { return guance.TextOf(r.Date.String()) }},
+	{name: "product_name", apiField: "productName", description: "The product (Guance sends `dataFlux`).",
+		text: func(r *guance.BillingRecord) guance.Text { return r.ProductName }},
+	{name: "product_detail", apiField: "productDetail", description: "The billed item, such as `Log` or `Session Replay`.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.ProductDetail }},
+	{name: "measurement", apiField: "tag6 or billingKey", description: "The measurement billed: `tag6` in older answers, `billingKey` in newer ones.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.Measurement }},
+	{name: "billing_cycle", apiField: "billingCycle", description: "`Day`, `Month`, `Year` or `Single`.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.BillingCycle }},
+	{name: "billing_result", apiField: "billingResult", description: "The amount payable." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.BillingResult }},
+	{name: "origin_amount", apiField: "originAmount", description: "The original price." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.OriginAmount }},
+	{name: "deduction_amount", apiField: "deductionAmount", description: "The deduction." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.DeductionAmount }},
+	{name: "owe_amount", apiField: "oweAmount", description: "The unpaid amount." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.OweAmount }},
+	{name: "coupon_amount", apiField: "couponAmount", description: "Paid by coupon." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.CouponAmount }},
+	{name: "stored_card_amount", apiField: "storedCardAmount", description: "Paid by stored-value card." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.StoredCardAmount }},
+	{name: "cash_amount", apiField: "cashAmount", description: "Paid in cash." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.CashAmount }},
+	{name: "cloud_market_amount", apiField: "cashCouldAmount", description: "Paid through a cloud marketplace." + amountNote,
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.CloudMarketAmount }},
+	{name: "commodity_category", apiField: "commodityCategory", description: "Subscription or pay-as-you-go.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.CommodityCategory }},
+	{name: "consume_platform", apiField: "consumePlatform", description: "The billing method.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.ConsumePlatform }},
+	{name: "customer_identifier", apiField: "customerIdentifier", description: "The cloud-marketplace account.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.CustomerIdentifier }},
+	{name: "workspace_uuid", apiField: "workspaceUuid", description: "The workspace's ID.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.WorkspaceUUID }},
+	{name: "workspace_name", apiField: "workspaceName", description: "The workspace's name, as UTF-8.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.WorkspaceName }},
+	{name: "consume_time", apiField: "consumeTime", description: "The consumption timestamp, as the API sent it.",
+		text: func(r *guance.BillingRecord) guance.Text { return r.ConsumeTime }},
+	{name: "count", apiField: "count", description: "The quantity used. An exact decimal; null when the API sent none.",
+		number: func(r *guance.BillingRecord) guance.Decimal { return r.Count }},
+}
+
+func (f recordField) schemaAttribute() schema.Attribute {
+	desc := f.description + " API field: `" + f.apiField + "`."
+	if f.number != nil {
+		return schema.NumberAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+}
+
+var recordAttrTypes = func() map[string]attr.Type {
+	types_ := make(map[string]attr.Type, len(recordFields))
+	for _, f := range recordFields {
+		if f.number != nil {
+			types_[f.name] = types.NumberType
+		} else {
+			types_[f.name] = types.StringType
+		}
+	}
+	return types_
+}()
+
+// recordValues is one record as attribute values.
+func recordValues(r *guance.BillingRecord) map[string]attr.Value {
+	values := make(map[string]attr.Value, len(recordFields))
+	for _, f := range recordFields {
+		if f.number != nil {
+			values[f.name] = decimalValue(f.number(r))
+		} else {
+			values[f.name] = textValue(f.text(r))
+		}
+	}
+	return values
+}
+
+func textValue(t guance.Text) types.String {
+	if t.IsNull() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.Value())
+}
+
+func decimalValue(d guance.Decimal) types.Number {
+	if d.IsNull() {
+		return types.NumberNull()
+	}
+	return types.NumberValue(exactNumber(d.String()))
+}
+
+// numberPrecision is the precision Terraform itself gives numbers, so a decimal the provider
+// hands over is the value Terraform would have parsed from the same text.
+const numberPrecision = 512
+
+// exactNumber turns checked decimal text into a Terraform number.
+func exactNumber(text string) *big.Float {
+	f, _, err := big.ParseFloat(text, 10, numberPrecision, big.ToNearestEven)
+	if err != nil {
+		// Callers pass text that guance.ParseDecimal or decimal.Decimal produced.
+		panic("provider: not a decimal: " + text)
+	}
+	return f
+}
