@@ -153,7 +153,9 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 			[]string{"invalid JSON"},
 		},
 		"HTML under HTTP 200": {
-			func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`<html><body>login</body></html>`)) },
+			func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(`<html><body>login</body></html>`))
+			},
 			[]string{"not a JSON envelope", "<html>"},
 		},
 		"bad key is not retried and says so": {
@@ -189,7 +191,9 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 func TestTransientFaultsAreRiddenOut(t *testing.T) {
 	faults := []http.HandlerFunc{
 		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, ErrorCodeKeyRateLimit, `null`) },
-		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, ErrorCodeWorkspaceRateLimit, `null`) },
+		func(w http.ResponseWriter, _ *http.Request) {
+			answer(w, 401, false, ErrorCodeWorkspaceRateLimit, `null`)
+		},
 		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, ErrorCodeKeyRateLimit, `null`) },
 		func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", "0")

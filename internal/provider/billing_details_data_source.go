@@ -176,7 +176,9 @@ func (periodOrderValidator) Description(context.Context) string {
 	return "end_date must not be before start_date"
 }
 
-func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var start, end types.String
