@@ -38,5 +38,6 @@ func (c *periodCache) do(p Period, fetch func() (*BillingDetails, error)) (*Bill
 	if err != nil {
 		return nil, err
 	}
-	return v.(*BillingDetails), nil
+	d, _ := v.(*BillingDetails)
+	return d, nil
 }

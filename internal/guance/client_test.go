@@ -201,7 +201,7 @@ func TestTransientFaultsAreRiddenOut(t *testing.T) {
 		},
 		func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(502)
+			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("<html><h1>502 Bad Gateway</h1></html>"))
 		},
 		func(w http.ResponseWriter, _ *http.Request) {
@@ -209,8 +209,10 @@ func TestTransientFaultsAreRiddenOut(t *testing.T) {
 			_, _ = w.Write([]byte(`{"code":200,"content":[{"consumeTimeOfDay":"2024-03-01"`))
 		},
 		func(w http.ResponseWriter, _ *http.Request) {
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			_ = conn.Close()
+			if hj, ok := w.(http.Hijacker); ok {
+				conn, _, _ := hj.Hijack()
+				_ = conn.Close()
+			}
 		},
 	}
 	var n atomic.Int32

@@ -155,18 +155,6 @@ func decodeList(dec *json.Decoder, item func(dec *json.Decoder) error) error {
 	}
 }
 
-// decodeObject reads content as a JSON object into v.
-func decodeObject(dec *json.Decoder, v any) error {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return err
-	}
-	if len(raw) == 0 || raw[0] != '{' {
-		return &contentError{fmt.Sprintf("content is %s, expected an object", truncate(string(raw), 40))}
-	}
-	return json.Unmarshal(raw, v)
-}
-
 // skipRest consumes the remainder of an object or array whose opening token was read.
 func skipRest(dec *json.Decoder) error {
 	for depth := 1; depth > 0; {

@@ -10,7 +10,7 @@ import (
 const (
 	ErrorCodeKeyRateLimit       = "ft.TriggerApiAkCurrentLimiting"
 	ErrorCodeWorkspaceRateLimit = "ft.TriggerApiWorkspaceCurrentLimiting"
-	ErrorCodeInvalidAPIKey      = "ft.InvalidAPIKey"
+	ErrorCodeInvalidAPIKey      = "ft.InvalidAPIKey" //nolint:gosec // an error code, not a credential
 )
 
 // APIError is an answer that says the request failed: an HTTP status other than 200, or

@@ -54,7 +54,7 @@ func (r *retrier) backoff() time.Duration {
 		step = r.cfg.MaxDelay
 	}
 	half := step / 2
-	return half + rand.N(half+1)
+	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
 func retryable(err error) bool {

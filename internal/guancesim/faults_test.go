@@ -144,7 +144,7 @@ func TestHugeBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 200 || resp.ContentLength != -1 {
+	if resp.StatusCode != http.StatusOK || resp.ContentLength != -1 {
 		t.Errorf("status %d, length %d", resp.StatusCode, resp.ContentLength)
 	}
 	head := make([]byte, 8<<20)

@@ -112,7 +112,7 @@ func New(opts Options) *Server {
 // It panics if it cannot listen, like httptest.NewServer.
 func NewServer(opts Options) *Server {
 	s := New(opts)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("guancesim: cannot listen on 127.0.0.1: %v", err))
 	}
@@ -437,7 +437,7 @@ func appendAmount(b []byte, v string) []byte {
 
 // isJSONNumber reports whether v is exactly one JSON number.
 func isJSONNumber(v string) bool {
-	if v == "" || !(v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+	if v == "" || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
 		return false
 	}
 	var n json.Number

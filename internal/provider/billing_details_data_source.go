@@ -86,10 +86,8 @@ func (d *billingDetailsDataSource) ConfigValidators(context.Context) []datasourc
 	return []datasource.ConfigValidator{periodOrderValidator{}}
 }
 
-func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if req.ProviderData != nil {
-		d.data = req.ProviderData.(*providerData)
-	}
+func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -11,6 +11,19 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
 
+// configuredData takes the provider's data in a data source's Configure; nil until the
+// provider is configured.
+func configuredData(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
+	}
+	return data
+}
+
 // readyClient is the configured client, or the diagnostic that says why there is none.
 func (d *providerData) readyClient() (*guance.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics

@@ -38,6 +38,9 @@ var _ provider.Provider = (*guanceProvider)(nil)
 
 type guanceProvider struct {
 	version string
+	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
+	// without changing what users get.
+	tuneClient func(*guance.Config)
 }
 
 // New returns the provider factory for a release version.
@@ -153,7 +156,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !cfg.MaxRetryWait.IsNull() {
 		maxWait, _ = time.ParseDuration(cfg.MaxRetryWait.ValueString()) // checked by the schema
 	}
-	client, err := guance.New(guance.Config{
+	clientCfg := guance.Config{
 		BaseURL:      baseURL,
 		Token:        token,
 		UserAgent:    fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
@@ -161,7 +164,11 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		MaxAttempts:  int(cfg.MaxAttempts.ValueInt64()),
 		MaxRetryWait: maxWait,
 		Logger:       logger,
-	})
+	}
+	if p.tuneClient != nil {
+		p.tuneClient(&clientCfg)
+	}
+	client, err := guance.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Guance client", err.Error())
 		return

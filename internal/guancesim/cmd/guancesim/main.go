@@ -55,14 +55,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		logger.Print(err)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *listen)
 	if err != nil {
 		logger.Print(err)
 		return 1
 	}
-	addr := ln.Addr().(*net.TCPAddr)
-	if !addr.IP.IsLoopback() { // "localhost" resolved elsewhere
-		ln.Close()
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || !addr.IP.IsLoopback() { // "localhost" resolved elsewhere
+		_ = ln.Close()
 		logger.Printf("refusing to listen on non-loopback address %s", addr)
 		return 2
 	}
@@ -82,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	// The first line of stdout is the base URL; os.Stdout is unbuffered.
 	if _, err := fmt.Fprintf(stdout, "http://%s\n", addr); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return 1
 	}
 	if f, ok := stdout.(*os.File); ok {
@@ -114,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func checkLoopback(listen string) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
-		return fmt.Errorf("bad -listen %q: %v", listen, err)
+		return fmt.Errorf("bad -listen %q: %w", listen, err)
 	}
 	if host == "localhost" {
 		return nil

@@ -55,7 +55,7 @@ func TestServeAndStop(t *testing.T) {
 	if err != nil || !strings.HasPrefix(line, "http://127.0.0.1:") {
 		t.Fatalf("first line %q: %v", line, err)
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	base := strings.TrimSpace(line)
 	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/billing/detail/list?startDate=20240101&endDate=20240101", nil)
 	req.Header.Set("DF-API-KEY", "very-secret-key")
@@ -65,7 +65,7 @@ func TestServeAndStop(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || bytes.Count(body, []byte(`"productDetail"`)) != 10 {
+	if resp.StatusCode != http.StatusOK || bytes.Count(body, []byte(`"productDetail"`)) != 10 {
 		t.Errorf("answer %d %.100s", resp.StatusCode, body)
 	}
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {

@@ -1,0 +1,216 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+const billingAddr = "data.guance_billing_details.test"
+
+func at(attribute string, path ...any) tfjsonpath.Path {
+	p := tfjsonpath.New(attribute)
+	for _, step := range path {
+		switch s := step.(type) {
+		case int:
+			p = p.AtSliceIndex(s)
+		case string:
+			p = p.AtMapKey(s)
+		}
+	}
+	return p
+}
+
+func expect(path tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(billingAddr, path, v)
+}
+
+// The golden day 2024-03-01 of the simulator: eight records, Log's amount sent as a string,
+// deductionAmount "None" on odd days, cashCouldAmount "" on Log and null on Metric.
+func TestBillingDetailsReadsExactRecordsAndTotals(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(8)),
+				expect(at("records", 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"date":                knownvalue.StringExact("2024-03-01"),
+					"product_name":        knownvalue.StringExact("dataFlux"),
+					"product_detail":      knownvalue.StringExact("Log"),
+					"measurement":         knownvalue.StringExact("logging"),
+					"billing_cycle":       knownvalue.StringExact("Day"),
+					"billing_result":      knownvalue.NumberExact(num("1648.52")),
+					"origin_amount":       knownvalue.NumberExact(num("1648.524")),
+					"deduction_amount":    knownvalue.Null(),
+					"owe_amount":          knownvalue.Null(),
+					"coupon_amount":       knownvalue.NumberExact(num("0")),
+					"stored_card_amount":  knownvalue.NumberExact(num("0")),
+					"cash_amount":         knownvalue.NumberExact(num("1648.52")),
+					"cloud_market_amount": knownvalue.Null(),
+					"commodity_category":  knownvalue.StringExact("pay-as-you-go"),
+					"consume_platform":    knownvalue.StringExact("guance"),
+					"customer_identifier": knownvalue.Null(),
+					"workspace_uuid":      knownvalue.StringExact(guancesim.WorkspaceUUID),
+					"workspace_name":      knownvalue.StringExact("生产环境"),
+					"consume_time":        knownvalue.StringExact("2024-03-01 23:59:59"),
+					"count":               knownvalue.NumberExact(num("137377")),
+				})),
+				expect(at("records", 1, "consume_platform"), knownvalue.Null()),
+				expect(at("records", 1, "cloud_market_amount"), knownvalue.Null()),
+				expect(at("records", 4, "coupon_amount"), knownvalue.NumberExact(num("122.20"))),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+				expect(at("total_origin_amount"), knownvalue.NumberExact(num("3291.5803"))),
+				expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"Log":            knownvalue.NumberExact(num("1648.52")),
+					"Metric":         knownvalue.NumberExact(num("151.29")),
+					"APM Trace":      knownvalue.NumberExact(num("280.14")),
+					"RUM PV":         knownvalue.NumberExact(num("674.70")),
+					"Session Replay": knownvalue.NumberExact(num("122.20")),
+					"Synthetic Test": knownvalue.NumberExact(num("99.90")),
+					"Security Check": knownvalue.NumberExact(num("133.85")),
+					"Data Forward":   knownvalue.NumberExact(num("180.98")),
+				})),
+			},
+		}},
+	})
+}
+
+// A month's total must be the exact decimal sum, where float addition would drift.
+func TestBillingDetailsMonthTotalsAreExactDecimals(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "20240301", "2024-03-31"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(248)),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
+				expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
+				expect(at("start_date"), knownvalue.StringExact("20240301")),
+				expect(at("end_date"), knownvalue.StringExact("2024-03-31")),
+			},
+		}},
+	})
+}
+
+// Before 2024 the API names the measurement tag6; on 2023-07-31 it also sends the
+// documentation's example record, which is "None" almost everywhere.
+func TestBillingDetailsTakesTag6AndTheDocumentedExampleRecord(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "20230731", "20230731"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(9)),
+				expect(at("records", 0, "measurement"), knownvalue.StringExact("session_replay")),
+				expect(at("records", 0, "product_name"), knownvalue.Null()),
+				expect(at("records", 0, "billing_cycle"), knownvalue.Null()),
+				expect(at("records", 0, "billing_result"), knownvalue.NumberExact(num("0"))),
+				expect(at("records", 1, "measurement"), knownvalue.StringExact("logging")),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("2753.99"))),
+			},
+		}},
+	})
+}
+
+func TestBillingDetailsEmptyPeriodHasZeroTotals(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2022-05-01", "2022-05-31"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(0)),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
+				expect(at("total_origin_amount"), knownvalue.NumberExact(num("0"))),
+				expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
+			},
+		}},
+	})
+}
+
+// Each bad input fails at plan with the attribute and the value named, before any request.
+func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
+	cases := map[string]struct {
+		start, end string
+		want       []string
+	}{
+		"not a date":          {"2024-3-01", "2024-03-31", []string{"Invalid date", `start_date: "2024-3-01" is not a date: use YYYY-MM-DD or YYYYMMDD`}},
+		"impossible day":      {"2024-03-01", "20230229", []string{"Invalid date", `end_date: "20230229" is not a real calendar date`}},
+		"end before start":    {"2024-03-31", "2024-03-01", []string{"Invalid billing period", `end_date "2024-03-01" is before start_date "2024-03-31"`}},
+		"month thirteen":      {"2024-13-01", "2024-03-01", []string{`start_date: "2024-13-01" is not a real calendar date`}},
+		"timestamp not a day": {"2024-03-01T00:00:00Z", "2024-03-02", []string{`"2024-03-01T00:00:00Z" is not a date`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			sim := newSim(t, guancesim.Options{})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config:      billingConfig(simProvider(sim), tc.start, tc.end),
+					ExpectError: errorLike(tc.want...),
+				}},
+			})
+			if n := sim.Requests(); n != 0 {
+				t.Errorf("%d requests for an invalid period", n)
+			}
+		})
+	}
+}
+
+func TestBillingDetailsRidesOutRateLimits(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	sim.InjectFault(guancesim.FaultRateLimitKey, 2)
+	sim.InjectFault(guancesim.FaultRateLimitWorkspace, 1)
+	sim.InjectFault(guancesim.FaultTooManyRequests, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+			},
+		}},
+	})
+	if faults := sim.FaultsServed(); faults[guancesim.FaultRateLimitKey] != 2 || faults[guancesim.FaultTooManyRequests] != 1 {
+		t.Errorf("faults served: %v", faults)
+	}
+}
+
+func TestBillingDetailsRejectedTokenSaysUseTheSecretAndGivesTheTraceID(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(`
+provider "guance" {
+  endpoint     = "`+sim.URL()+`"
+  access_token = "the-key-id-not-the-secret"
+}`, "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike("Guance rejected the access token", "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*", "not its Key ID"),
+		}},
+	})
+	if n := sim.Requests(); n != 1 {
+		t.Errorf("a rejected token was retried: %d requests", n)
+	}
+}
+
+func TestBillingDetailsFailsOnAnUnusableAnswerInsteadOfPartialData(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	sim.InjectFault(guancesim.FaultNonNumericAmount, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:      billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike("unusable answer", "no partial bill", `billing record 1 (date "2024-03-01", productDetail "Log"): billingResult is "12,50 CNY", which is not a number`, "traceId TRACE-"),
+		}},
+	})
+}

@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+func TestProviderRefusesBadConfiguration(t *testing.T) {
+	cases := map[string]struct {
+		provider string
+		want     []string
+	}{
+		"unknown region lists the valid ones": {
+			`provider "guance" {
+  region       = "mars"
+  access_token = "x"
+}`, []string{"Unknown Guance region", `region: unknown region "mars"; valid values are: ap1, cn1, cn2`, "hangzhou", "zhangjiakou"},
+		},
+		"plain http to a remote host": {
+			`provider "guance" {
+  endpoint     = "http://openapi.example.com"
+  access_token = "x"
+}`, []string{"Invalid Guance endpoint", `"http://openapi.example.com" uses plain http to a host that is not loopback`, "use https"},
+		},
+		"not an absolute URL": {
+			`provider "guance" {
+  endpoint     = "openapi.example.com"
+  access_token = "x"
+}`, []string{`"openapi.example.com" is not an absolute http(s) URL`},
+		},
+		"region and endpoint together": {
+			`provider "guance" {
+  region       = "oregon"
+  endpoint     = "https://openapi.example.com"
+  access_token = "x"
+}`, []string{"Invalid Attribute Combination", `"region"`},
+		},
+		"no token anywhere names the attribute and the variable": {
+			`provider "guance" {
+  endpoint = "https://openapi.example.com"
+}`, []string{"Missing Guance access token", "access_token attribute or the GUANCE_ACCESS_TOKEN environment variable"},
+		},
+		"bad retry wait": {
+			`provider "guance" {
+  access_token   = "x"
+  max_retry_wait = "soon"
+}`, []string{`"soon" is not a positive duration`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config:      billingConfig(tc.provider, "2024-03-01", "2024-03-01"),
+					ExpectError: errorLike(tc.want...),
+				}},
+			})
+		})
+	}
+}
+
+func TestProviderRefusesAnUnknownRegionFromTheEnvironment(t *testing.T) {
+	t.Setenv(EnvAccessToken, "x")
+	t.Setenv(EnvRegion, "atlantis")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:      billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike(`environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`),
+		}},
+	})
+}
+
+func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
+	for _, endpointVar := range []string{EnvEndpoint, EnvEndpointLegacy} {
+		t.Run(endpointVar, func(t *testing.T) {
+			sim := newSim(t, guancesim.Options{})
+			t.Setenv(EnvAccessToken, guancesim.DefaultToken)
+			t.Setenv(endpointVar, sim.URL())
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config: billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// A token that comes from another resource is unknown while planning: the read says why it
+// cannot happen yet, and nothing crashes.
+func TestProviderWithUnknownConfigurationExplainsInsteadOfCrashing(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "token" {
+  input = "later"
+}
+
+provider "guance" {
+  access_token = terraform_data.token.output
+  endpoint     = "https://openapi.example.com"
+}
+` + billingConfig("", "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike("configuration is not known yet", "access_token depends on a value that is known only after apply"),
+		}},
+	})
+}
