@@ -17,10 +17,15 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
+// liveEnv keeps the real API's settings from the environment for the live test; every other
+// test runs with them unset so that none reaches the real API by accident.
+var liveEnv = map[string]string{}
+
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy} {
+		liveEnv[v] = os.Getenv(v)
 		_ = os.Unsetenv(v)
 	}
 	dir, err := os.MkdirTemp("", "guance-cli-config")
