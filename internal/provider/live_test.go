@@ -42,4 +42,3 @@ func lastMonth() guance.Period {
 	end := firstOfThisMonth.AddDays(-1)
 	return guance.Period{Start: guance.Date{Year: end.Year, Month: end.Month, Day: 1}, End: end}
 }
-
