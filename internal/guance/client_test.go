@@ -142,7 +142,7 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 		},
 		"content not a list": {
 			func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, true, "", `{"records":[]}`) },
-			[]string{"content is a JSON object, expected a list"},
+			[]string{"content is a JSON object", "expected a list of records"},
 		},
 		"success false under HTTP 200": {
 			func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, false, "ft.SomethingWrong", `[]`) },

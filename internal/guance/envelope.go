@@ -1,14 +1,17 @@
 package guance
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // envelope is the frame of every Guance answer. content is decoded on the fly by the
-// endpoint's own decoder so that a large answer is never held twice.
+// endpoint's own decoder so that a large answer is never held whole.
 type envelope struct {
 	Code      int
 	ErrorCode string
@@ -21,85 +24,111 @@ type envelope struct {
 }
 
 // contentDecoder reads the content value from dec, positioned at its first token.
-type contentDecoder func(dec *json.Decoder) error
+type contentDecoder func(dec *jsontext.Decoder) error
 
 // errNotEnvelope means the body did not start as a JSON object.
 var errNotEnvelope = errors.New("the body is not a JSON object")
 
+// newJSONDecoder is a streaming, validating JSON reader. It takes duplicate names and
+// invalid UTF-8 as encoding/json does, rather than refusing the whole answer for them.
+func newJSONDecoder(r io.Reader) *jsontext.Decoder {
+	return jsontext.NewDecoder(r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+}
+
 // decodeEnvelope streams an answer: the envelope fields and, through content, the payload.
 func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 	var env envelope
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	dec := newJSONDecoder(r)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		if err != nil && !isSyntaxError(err) {
 			return env, err
 		}
 		return env, errNotEnvelope
 	}
-	for dec.More() {
-		tok, err := dec.Token()
+	for dec.PeekKind() != '}' {
+		key, err := dec.ReadToken()
 		if err != nil {
 			return env, err
 		}
-		key, _ := tok.(string)
-		switch key {
+		name := key.String()
+		switch name {
 		case "content":
-			if err := content(dec); err != nil {
-				if !isContentError(err) {
-					return env, err
-				}
-				env.contentErr = err
+			err = content(dec)
+			if err != nil && isContentError(err) {
+				env.contentErr, err = err, nil
 			}
 		case "code":
-			var n json.Number
-			if err := dec.Decode(&n); err != nil {
-				return env, fmt.Errorf("code: %w", err)
+			var text string
+			if text, err = readLooseString(dec); err == nil {
+				env.Code, _ = strconv.Atoi(text)
 			}
-			code, _ := n.Int64()
-			env.Code = int(code)
 		case "errorCode":
-			err = decodeLooseString(dec, &env.ErrorCode)
+			env.ErrorCode, err = readLooseString(dec)
 		case "message":
-			err = decodeLooseString(dec, &env.Message)
+			env.Message, err = readLooseString(dec)
 		case "traceId":
-			err = decodeLooseString(dec, &env.TraceID)
+			env.TraceID, err = readLooseString(dec)
 		case "success":
-			var v any
-			if err = dec.Decode(&v); err == nil {
-				env.Success = v == true
-			}
+			var text string
+			text, err = readLooseString(dec)
+			env.Success = text == "true"
 		default:
-			err = dec.Decode(&json.RawMessage{})
+			err = dec.SkipValue()
 		}
 		if err != nil {
-			return env, fmt.Errorf("%s: %w", key, err)
+			return env, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	if _, err := dec.Token(); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return env, err
 	}
 	// Anything after the envelope means the body is not what it claims to be.
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.ReadValue(); !errors.Is(err, io.EOF) {
 		return env, errors.New("unexpected data after the answer")
 	}
 	return env, nil
 }
 
-// decodeLooseString takes a string, or anything else as its JSON text (the API's docs call
-// traceId a Boolean; it is a string, but a client should not fail on either).
-func decodeLooseString(dec *json.Decoder, into *string) error {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return err
+// readLooseString takes a string, or anything else as its JSON text (the API's docs call
+// traceId a Boolean; it is a string, but a client should not fail on either). null is "".
+func readLooseString(dec *jsontext.Decoder) (string, error) {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return "", err
 	}
-	if err := json.Unmarshal(raw, into); err != nil {
-		*into = string(raw)
+	switch v.Kind() {
+	case 'n':
+		return "", nil
+	case '"':
+		return unquote(v)
 	}
-	if *into == "null" {
-		*into = ""
+	return string(v), nil
+}
+
+// unquote turns a raw JSON string into its text; invalid UTF-8 becomes U+FFFD, as
+// encoding/json does, so that Terraform is never handed a broken string.
+func unquote(raw []byte) (string, error) {
+	if !hasEscape(raw) {
+		return validUTF8(raw[1 : len(raw)-1]), nil
 	}
-	return nil
+	b, err := jsontext.AppendUnquote(nil, raw)
+	return validUTF8(b), err
+}
+
+func hasEscape(raw []byte) bool {
+	for _, c := range raw {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return string([]rune(string(b)))
 }
 
 // contentError says content was valid JSON that cannot be used: the wrong kind of value, or a
@@ -117,63 +146,51 @@ func isContentError(err error) bool {
 // decodeList reads content as a JSON array, calling item for each element; null is taken as
 // an empty list. Any other JSON value is skipped and reported as a content error, and so is
 // the first content error an item returns (the elements after it are skipped).
-func decodeList(dec *json.Decoder, item func(dec *json.Decoder) error) error {
-	tok, err := dec.Token()
-	if err != nil {
+func decodeList(dec *jsontext.Decoder, item func(dec *jsontext.Decoder) error) error {
+	switch kind := dec.PeekKind(); kind {
+	case 'n':
+		_, err := dec.ReadToken()
 		return err
-	}
-	switch tok {
-	case nil:
-		return nil
-	case json.Delim('['):
-		var first error
-		for dec.More() {
-			if first != nil {
-				if err := dec.Decode(&json.RawMessage{}); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := item(dec); err != nil {
-				if !isContentError(err) {
-					return err
-				}
-				first = err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-		return first
-	case json.Delim('{'):
-		if err := skipRest(dec); err != nil {
-			return err
-		}
-		return &contentError{"content is a JSON object, expected a list of records"}
+	case '[':
 	default:
-		return &contentError{fmt.Sprintf("content is %T %v, expected a list of records", tok, tok)}
-	}
-}
-
-// skipRest consumes the remainder of an object or array whose opening token was read.
-func skipRest(dec *json.Decoder) error {
-	for depth := 1; depth > 0; {
-		tok, err := dec.Token()
+		v, err := dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+		return &contentError{fmt.Sprintf("content is %s, expected a list of records", describeJSON(v))}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	var first error
+	for dec.PeekKind() != ']' {
+		if first != nil {
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := item(dec); err != nil {
+			if !isContentError(err) {
+				return err
+			}
+			first = err
 		}
 	}
-	return nil
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	return first
+}
+
+// describeJSON names a JSON value's kind and shows its start, for messages.
+func describeJSON(v jsontext.Value) string {
+	kinds := map[jsontext.Kind]string{'{': "a JSON object", '[': "a JSON array", '"': "a string", '0': "a number", 't': "a boolean", 'f': "a boolean", 'n': "null"}
+	return fmt.Sprintf("%s (%s)", kinds[v.Kind()], truncate(string(v), 40))
 }
 
 func isSyntaxError(err error) bool {
-	var syn *json.SyntaxError
+	var syn *jsontext.SyntacticError
 	return errors.As(err, &syn)
 }
 

@@ -1,8 +1,6 @@
 package guance
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -91,69 +89,6 @@ func isJSONNumber(s string) bool {
 	return i == len(s)
 }
 
-// wireText takes a JSON string, the string "None", "" or null; null-likes become null.
-type wireText struct{ Text }
-
-func (w *wireText) UnmarshalJSON(b []byte) error {
-	switch {
-	case bytes.Equal(b, []byte("null")):
-		w.Text = Text{}
-	case len(b) > 0 && b[0] == '"':
-		s, err := unquote(b)
-		if err != nil {
-			return err
-		}
-		if s == "None" || s == "" {
-			w.Text = Text{}
-		} else {
-			w.Text = TextOf(s)
-		}
-	default:
-		// A number or boolean where text was expected: keep what was sent, as text.
-		w.Text = TextOf(string(b))
-	}
-	return nil
-}
-
-// wireNumber takes a JSON number, a numeric string, "None", "" or null. Anything else is kept
-// as raw text and refused later, with the record and field named, by decimal().
-type wireNumber struct {
-	text  string
-	valid bool
-}
-
-func (w *wireNumber) UnmarshalJSON(b []byte) error {
-	switch {
-	case bytes.Equal(b, []byte("null")):
-		*w = wireNumber{}
-	case len(b) > 0 && b[0] == '"':
-		s, err := unquote(b)
-		if err != nil {
-			return err
-		}
-		if s == "None" || s == "" {
-			*w = wireNumber{}
-		} else {
-			*w = wireNumber{text: s, valid: true}
-		}
-	default:
-		*w = wireNumber{text: string(b), valid: true}
-	}
-	return nil
-}
-
-func (w wireNumber) decimal() (Decimal, error) {
-	if !w.valid {
-		return Decimal{}, nil
-	}
-	return ParseDecimal(w.text)
-}
-
-func unquote(b []byte) (string, error) {
-	if bytes.IndexByte(b, '\\') < 0 {
-		return string(b[1 : len(b)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(b, &s)
-	return s, err
-}
+// isNoneText reports whether the API meant "no value": it writes absent values as the string
+// "None" (a Python None turned into text), and sometimes as "".
+func isNoneText(s string) bool { return s == "None" || s == "" }

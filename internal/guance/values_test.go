@@ -1,8 +1,9 @@
 package guance
 
 import (
-	"encoding/json"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 func TestJSONNumberGrammar(t *testing.T) {
@@ -20,7 +21,8 @@ func TestJSONNumberGrammar(t *testing.T) {
 	}
 }
 
-func TestWireNumberTakesTheAPIsQuirks(t *testing.T) {
+func TestNumbersTakeTheAPIsQuirks(t *testing.T) {
+	d := newRecordDecoder()
 	cases := []struct {
 		json, want string
 		null       bool
@@ -33,37 +35,33 @@ func TestWireNumberTakesTheAPIsQuirks(t *testing.T) {
 		{`0`, "0", false},
 	}
 	for _, c := range cases {
-		var w wireNumber
-		if err := json.Unmarshal([]byte(c.json), &w); err != nil {
-			t.Fatalf("%s: %v", c.json, err)
+		dec, bad, err := d.number(jsontext.Value(c.json))
+		if err != nil || bad != "" {
+			t.Fatalf("%s: %v %q", c.json, err, bad)
 		}
-		d, err := w.decimal()
-		if err != nil {
-			t.Fatalf("%s: %v", c.json, err)
-		}
-		if d.IsNull() != c.null || d.String() != c.want {
-			t.Errorf("%s → %q (null %v), want %q (null %v)", c.json, d.String(), d.IsNull(), c.want, c.null)
+		if dec.IsNull() != c.null || dec.String() != c.want {
+			t.Errorf("%s → %q (null %v), want %q (null %v)", c.json, dec.String(), dec.IsNull(), c.want, c.null)
 		}
 	}
-	for _, bad := range []string{`"12,50 CNY"`, `true`, `{"a":1}`} {
-		var w wireNumber
-		if err := json.Unmarshal([]byte(bad), &w); err != nil {
-			t.Fatalf("%s: %v", bad, err)
-		}
-		if _, err := w.decimal(); err == nil {
-			t.Errorf("%s must not decode as a number", bad)
+	for _, raw := range []string{`"12,50 CNY"`, `true`, `{"a":1}`, `"NaN"`} {
+		if _, bad, err := d.number(jsontext.Value(raw)); err != nil || bad == "" {
+			t.Errorf("%s must be reported as not a number (err %v)", raw, err)
 		}
 	}
 }
 
-func TestWireTextTurnsNoneIntoNullAndKeepsUTF8(t *testing.T) {
-	for in, want := range map[string]*string{`"None"`: nil, `null`: nil, `""`: nil, `"生产环境"`: ptr("生产环境"), `"a\"b"`: ptr(`a"b`)} {
-		var w wireText
-		if err := json.Unmarshal([]byte(in), &w); err != nil {
+func TestTextTurnsNoneIntoNullAndKeepsUTF8(t *testing.T) {
+	d := newRecordDecoder()
+	for in, want := range map[string]*string{
+		`"None"`: nil, `null`: nil, `""`: nil, `"生产环境"`: ptr("生产环境"), `"a\"b"`: ptr(`a"b`),
+		`"\u751f"`: ptr("生"), `12`: ptr("12"), "\"bad\xff\"": ptr("bad\uFFFD"),
+	} {
+		got, err := d.text(jsontext.Value(in))
+		if err != nil {
 			t.Fatal(err)
 		}
-		if (want == nil) != w.IsNull() || (want != nil && w.Value() != *want) {
-			t.Errorf("%s → %q null=%v", in, w.Value(), w.IsNull())
+		if (want == nil) != got.IsNull() || (want != nil && got.Value() != *want) {
+			t.Errorf("%s → %q null=%v", in, got.Value(), got.IsNull())
 		}
 	}
 }

@@ -1,0 +1,98 @@
+package guance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// benchSizes are periods of 2023 that hold about 1k, 10k and 100k records.
+var benchSizes = []struct {
+	name          string
+	recordsPerDay int
+	days          int
+}{
+	{"1k", 28, 36},
+	{"10k", 137, 73},
+	{"100k", 274, 365},
+}
+
+func benchPeriod(days int) Period {
+	start := Date{2023, time.January, 1}
+	return Period{Start: start, End: start.AddDays(days - 1)}
+}
+
+// BenchmarkReadPath is what the provider does per read: fetch from the simulator, decode,
+// check and total the records. Each iteration uses a new client, so nothing is cached.
+func BenchmarkReadPath(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.recordsPerDay})
+			defer sim.Close()
+			period := benchPeriod(size.days)
+			b.ReportAllocs()
+			for b.Loop() {
+				c, err := New(Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
+				if err != nil {
+					b.Fatal(err)
+				}
+				d, err := c.BillingDetails(context.Background(), period)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = d.Totals()
+			}
+		})
+	}
+}
+
+// floorRecord is the plainest Go struct the answer decodes into with encoding/json: text
+// fields as strings, fields that mix numbers and "None" as json.Number-or-string values.
+type floorRecord struct {
+	ConsumeTimeOfDay, OrgName, ProductName, ProductDetail, BillingCycle                         string
+	BillingResult, DeductionAmount, OweAmount, OriginAmount, ServiceBillingAmount, CouponAmount any
+	StoredCardAmount, CashAmount, CashCouldAmount                                               any
+	CommodityCategory, ConsumePlatform, CustomerIdentifier, Consumption                         string
+	WorkspaceUUID                                                                               string `json:"workspaceUuid"`
+	WorkspaceName, ConsumeTime, Tag6, BillingKey, BillingResultDetails                          string
+	Count                                                                                       any
+}
+
+// BenchmarkEncodingJSONFloor fetches the same answer and merely decodes it with
+// encoding/json into Go structs: the floor the read path is measured against.
+func BenchmarkEncodingJSONFloor(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.recordsPerDay})
+			defer sim.Close()
+			period := benchPeriod(size.days)
+			url := fmt.Sprintf("%s%s?startDate=%s&endDate=%s", sim.URL(), BillingDetailsPath, period.Start.Compact(), period.End.Compact())
+			b.ReportAllocs()
+			for b.Loop() {
+				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+				req.Header.Set(TokenHeader, guancesim.DefaultToken)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var env struct {
+					Content []floorRecord `json:"content"`
+				}
+				dec := json.NewDecoder(resp.Body)
+				dec.UseNumber()
+				err = dec.Decode(&env)
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				if err != nil || len(env.Content) == 0 {
+					b.Fatal(err, len(env.Content))
+				}
+			}
+		})
+	}
+}
