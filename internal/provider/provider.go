@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,7 +35,7 @@ const (
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
 )
 
-var _ provider.Provider = (*guanceProvider)(nil)
+var _ provider.ProviderWithFunctions = (*guanceProvider)(nil)
 
 type guanceProvider struct {
 	version string
@@ -221,6 +222,10 @@ func (p *guanceProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newBillingDetailsDataSource}
+}
+
+func (p *guanceProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newBillingPeriodFunction}
 }
 
 func regionNames() []string {
