@@ -1,43 +1,50 @@
 package guance
 
 import (
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
 )
 
-// periodCache makes identical reads in one Terraform run share one request: concurrent reads
-// of a period wait for the one in flight, later ones get its result. Failures are not kept,
-// so a later read asks again.
-type periodCache struct {
+// sharedReads makes identical reads in one Terraform run share one request: concurrent reads
+// of a key wait for the one in flight, later ones get its result. Failures are not kept,
+// so a later read asks again. Keys must print (fmt.Sprint) distinctly.
+type sharedReads[K comparable, V any] struct {
 	mu     sync.Mutex
-	done   map[Period]*BillingDetails
+	done   map[K]V
 	flight singleflight.Group
 }
 
-func newPeriodCache() *periodCache {
-	return &periodCache{done: map[Period]*BillingDetails{}}
+func newSharedReads[K comparable, V any]() *sharedReads[K, V] {
+	return &sharedReads[K, V]{done: map[K]V{}}
 }
 
-func (c *periodCache) do(p Period, fetch func() (*BillingDetails, error)) (*BillingDetails, error) {
+// periodCache shares the reads of billing details, per period.
+type periodCache = sharedReads[Period, *BillingDetails]
+
+func newPeriodCache() *periodCache { return newSharedReads[Period, *BillingDetails]() }
+
+func (c *sharedReads[K, V]) do(key K, fetch func() (V, error)) (V, error) {
 	c.mu.Lock()
-	if d, ok := c.done[p]; ok {
+	if v, ok := c.done[key]; ok {
 		c.mu.Unlock()
-		return d, nil
+		return v, nil
 	}
 	c.mu.Unlock()
-	v, err, _ := c.flight.Do(p.Start.Compact()+"-"+p.End.Compact(), func() (any, error) {
-		d, err := fetch()
+	shared, err, _ := c.flight.Do(fmt.Sprint(key), func() (any, error) {
+		v, err := fetch()
 		if err == nil {
 			c.mu.Lock()
-			c.done[p] = d
+			c.done[key] = v
 			c.mu.Unlock()
 		}
-		return d, err
+		return v, err
 	})
 	if err != nil {
-		return nil, err
+		var zero V
+		return zero, err
 	}
-	d, _ := v.(*BillingDetails)
-	return d, nil
+	v, _ := shared.(V)
+	return v, nil
 }

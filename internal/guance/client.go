@@ -66,6 +66,8 @@ type Client struct {
 	pacer  *pacer
 	cache  *periodCache
 	logger Logger
+	// balance shares the balance read: one per client, that is one per Terraform run.
+	balance *sharedReads[string, *Balance]
 }
 
 // New checks cfg and builds a client.
@@ -100,6 +102,7 @@ func New(cfg Config) (*Client, error) {
 		logger: cfg.Logger,
 	}
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
+	c.balance = newSharedReads[string, *Balance]()
 	return c, nil
 }
 

@@ -183,6 +183,34 @@ func decodeList(dec *jsontext.Decoder, item func(dec *jsontext.Decoder) error) e
 	return first
 }
 
+// decodeObject reads content as a JSON object, calling member with each name and the decoder
+// at its value, which member must consume; member returns only errors of reading, and its
+// caller judges the values after. Any other JSON value (null included) is skipped and
+// reported as a content error that says what was expected.
+func decodeObject(dec *jsontext.Decoder, expected string, member func(name string, dec *jsontext.Decoder) error) error {
+	if dec.PeekKind() != '{' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		return &contentError{fmt.Sprintf("content is %s, expected %s", describeJSON(v), expected)}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		if err := member(name.String(), dec); err != nil {
+			return err
+		}
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
 // describeJSON names a JSON value's kind and shows its start, for messages.
 func describeJSON(v jsontext.Value) string {
 	kinds := map[jsontext.Kind]string{'{': "a JSON object", '[': "a JSON array", '"': "a string", '0': "a number", 't': "a boolean", 'f': "a boolean", 'n': "null"}

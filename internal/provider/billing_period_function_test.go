@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -151,12 +150,8 @@ data "guance_billing_details" "test" {
 // The documentation's example plans against the simulator, period and all.
 func TestBillingPeriodExamplePlans(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	example, err := os.ReadFile("../../examples/functions/billing_period/function.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	functionTest(t, resource.TestStep{
-		Config: simProvider(sim) + string(example),
+		Config: exampleConfig(t, sim, "functions/billing_period/function.tf"),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("last_month", knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"start_date": knownvalue.StringRegexp(dayPattern),

@@ -221,7 +221,7 @@ func firstSet(values ...string) string {
 func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBillingDetailsDataSource}
+	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource}
 }
 
 func (p *guanceProvider) Functions(context.Context) []func() function.Function {
