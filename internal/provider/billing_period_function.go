@@ -33,7 +33,7 @@ func (f *billingPeriodFunction) Metadata(_ context.Context, _ function.MetadataR
 func (f *billingPeriodFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	kinds := make([]string, len(guance.PeriodKinds))
 	for i, k := range guance.PeriodKinds {
-		kinds[i] = fmt.Sprintf("  - `%s`: %s.", k.Name, k.Description)
+		kinds[i] = fmt.Sprintf("- `%s`: %s.", k.Name, k.Description)
 	}
 	resp.Definition = function.Definition{
 		Summary: "The first and last day of a billing period, such as last month, around a timestamp",

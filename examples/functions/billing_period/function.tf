@@ -4,7 +4,7 @@ locals {
   # The previous calendar month, whole, by the billing day of Guance's China sites (UTC+8).
   last_month = provider::guance::billing_period("last_month", plantimestamp())
 
-  # The 7 complete days before today, for a site that bills by the UTC day.
+  # The 7 complete days before today, for a private deployment that bills by the UTC day.
   last_week_utc = provider::guance::billing_period("last_7_days", plantimestamp(), "UTC")
 }
 
