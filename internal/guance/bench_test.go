@@ -46,7 +46,7 @@ func BenchmarkReadPath(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = d.Totals()
+				_ = Sum(d.Select(Filter{}))
 			}
 		})
 	}

@@ -90,23 +90,66 @@ func (d *BillingDetails) decodeRecords(dec *jsontext.Decoder) error {
 	})
 }
 
-// Totals are exact sums over a set of records. Null amounts count as zero.
+// Filter keeps the records that match every non-empty set; an empty set keeps all.
+type Filter struct {
+	ProductDetails map[string]bool
+	Measurements   map[string]bool
+	WorkspaceUUIDs map[string]bool
+}
+
+// Keeps reports whether the filter keeps r. A record without the filtered value is not kept.
+func (f Filter) Keeps(r *BillingRecord) bool {
+	return keeps(f.ProductDetails, r.ProductDetail) && keeps(f.Measurements, r.Measurement) &&
+		keeps(f.WorkspaceUUIDs, r.WorkspaceUUID)
+}
+
+func keeps(set map[string]bool, t Text) bool {
+	return len(set) == 0 || (!t.IsNull() && set[t.Value()])
+}
+
+// Select returns the records the filter keeps, in the API's order.
+func (d *BillingDetails) Select(f Filter) []*BillingRecord {
+	out := make([]*BillingRecord, 0, len(d.Records))
+	for i := range d.Records {
+		if f.Keeps(&d.Records[i]) {
+			out = append(out, &d.Records[i])
+		}
+	}
+	return out
+}
+
+// Totals are exact sums of billingResult (and of originAmount) over a set of records. Null
+// amounts count as zero; records without the grouping value are summed under "".
 type Totals struct {
 	BillingResult decimal.Decimal
 	OriginAmount  decimal.Decimal
-	// ByProduct sums billingResult per productDetail; records without one are summed under "".
-	ByProduct map[string]decimal.Decimal
+	ByProduct     map[string]decimal.Decimal // by productDetail
+	ByDate        map[string]decimal.Decimal // by day, YYYY-MM-DD
+	ByMeasurement map[string]decimal.Decimal // by measurement (tag6 or billingKey)
 }
 
-// Totals sums the records exactly.
-func (d *BillingDetails) Totals() Totals {
-	t := Totals{BillingResult: decimal.Zero, OriginAmount: decimal.Zero, ByProduct: map[string]decimal.Decimal{}}
-	for _, r := range d.Records {
+// Sum totals the records exactly.
+func Sum(records []*BillingRecord) Totals {
+	t := Totals{
+		ByProduct: map[string]decimal.Decimal{}, ByDate: map[string]decimal.Decimal{}, ByMeasurement: map[string]decimal.Decimal{},
+	}
+	dates := map[Date]string{}
+	for _, r := range records {
 		billed := r.BillingResult.Exact()
 		t.BillingResult = t.BillingResult.Add(billed)
 		t.OriginAmount = t.OriginAmount.Add(r.OriginAmount.Exact())
-		key := r.ProductDetail.Value()
-		t.ByProduct[key] = t.ByProduct[key].Add(billed)
+		addTo(t.ByProduct, r.ProductDetail.Value(), billed)
+		addTo(t.ByMeasurement, r.Measurement.Value(), billed)
+		day, ok := dates[r.Date]
+		if !ok {
+			day = r.Date.String()
+			dates[r.Date] = day
+		}
+		addTo(t.ByDate, day, billed)
 	}
 	return t
+}
+
+func addTo(sums map[string]decimal.Decimal, key string, v decimal.Decimal) {
+	sums[key] = sums[key].Add(v)
 }

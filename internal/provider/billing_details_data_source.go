@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -21,26 +23,24 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*billingDetailsDataSource)(nil)
 )
 
+const billingDetailsTypeName = "guance_billing_details"
+
 type billingDetailsDataSource struct {
 	data *providerData
 }
 
 func newBillingDetailsDataSource() datasource.DataSource { return &billingDetailsDataSource{} }
 
-type billingDetailsModel struct {
-	StartDate          types.String `tfsdk:"start_date"`
-	EndDate            types.String `tfsdk:"end_date"`
-	Records            types.List   `tfsdk:"records"`
-	TotalBillingResult types.Number `tfsdk:"total_billing_result"`
-	TotalOriginAmount  types.Number `tfsdk:"total_origin_amount"`
-	TotalsByProduct    types.Map    `tfsdk:"totals_by_product"`
-}
-
 func (d *billingDetailsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_billing_details"
 }
 
 func (d *billingDetailsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = billingDetailsSchema()
+}
+
+// billingDetailsSchema is the data source's schema; the state writer follows its attributes.
+func billingDetailsSchema() schema.Schema {
 	recordAttrs := make(map[string]schema.Attribute, len(recordFields))
 	for _, f := range recordFields {
 		recordAttrs[f.name] = f.schemaAttribute()
@@ -53,31 +53,57 @@ func (d *billingDetailsDataSource) Schema(_ context.Context, _ datasource.Schema
 			Validators: []validator.String{dateValidator},
 		}
 	}
-	resp.Schema = schema.Schema{
+	filterAttr := func(what, field string) schema.SetAttribute {
+		return schema.SetAttribute{
+			MarkdownDescription: "Keep only the records whose `" + field + "` is one of these " + what + ". Records and every total " +
+				"then cover the kept records only; records without a `" + field + "` are dropped. Filtering happens in the " +
+				"provider (the API has no filter), so it makes state smaller but not the request.",
+			ElementType: types.StringType,
+			Optional:    true,
+		}
+	}
+	sumAttr := func(over string) schema.NumberAttribute {
+		return schema.NumberAttribute{
+			MarkdownDescription: "The exact sum of `" + over + "` over the period's records, filters applied (null amounts count " +
+				"as 0; 0 when there are no records). Computed even when `include_records` is false.",
+			Computed: true,
+		}
+	}
+	sumsBy := func(key string) schema.MapAttribute {
+		return schema.MapAttribute{
+			MarkdownDescription: "The exact sum of `billing_result` per `" + key + "`, filters applied. Records without a `" + key +
+				"` are summed under the key `\"\"`.",
+			ElementType: types.NumberType,
+			Computed:    true,
+		}
+	}
+	return schema.Schema{
 		MarkdownDescription: "The billing records of the workspace over a period of days (`GET /api/v1/billing/detail/list`), " +
 			"with exact-decimal totals. Amounts keep the exact decimal the API sent; absent values (the API's `\"None\"`, " +
-			"`null` or `\"\"`) are null.",
+			"`null` or `\"\"`) are null. Reads of the same period in one run share one API request.",
 		Attributes: map[string]schema.Attribute{
 			"start_date": dateAttr("first"),
 			"end_date":   dateAttr("last"),
+			"include_records": schema.BoolAttribute{
+				MarkdownDescription: "Whether to return `records`. Defaults to true. Set it to false when only totals are needed: " +
+					"`records` is then null, every total is still exact, and a plan over a long period is much faster and its " +
+					"state much smaller.",
+				Optional: true,
+			},
+			"product_details": filterAttr("billed items", "product_detail"),
+			"measurements":    filterAttr("measurements", "measurement"),
+			"workspace_uuids": filterAttr("workspace IDs", "workspace_uuid"),
 			"records": schema.ListNestedAttribute{
-				MarkdownDescription: "Every billing record of the period, in the API's order: one billed item on one day.",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: recordAttrs},
+				MarkdownDescription: "Every billing record of the period, filters applied, in the API's order: one billed item " +
+					"on one day. Null when `include_records` is false.",
+				Computed:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: recordAttrs},
 			},
-			"total_billing_result": schema.NumberAttribute{
-				MarkdownDescription: "The exact sum of `billing_result` over `records` (null amounts count as 0; 0 when there are no records).",
-				Computed:            true,
-			},
-			"total_origin_amount": schema.NumberAttribute{
-				MarkdownDescription: "The exact sum of `origin_amount` over `records` (null amounts count as 0; 0 when there are no records).",
-				Computed:            true,
-			},
-			"totals_by_product": schema.MapAttribute{
-				MarkdownDescription: "The exact sum of `billing_result` per `product_detail`. Records without a `product_detail` are summed under the key `\"\"`.",
-				ElementType:         types.NumberType,
-				Computed:            true,
-			},
+			"total_billing_result":  sumAttr("billing_result"),
+			"total_origin_amount":   sumAttr("origin_amount"),
+			"totals_by_product":     sumsBy("product_detail"),
+			"totals_by_date":        sumsBy("date"),
+			"totals_by_measurement": sumsBy("measurement"),
 		},
 	}
 }
@@ -90,62 +116,155 @@ func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.C
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
+// Read serves the data source through the framework. The provider's protocol server answers
+// Terraform's reads of this data source itself (see fastReadServer); both go through read.
 func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg billingDetailsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, diags := d.data.readyClient()
+	typ := req.Config.Schema.Type().TerraformType(ctx)
+	state, diags := readBillingDetails(ctx, d.data, req.Config.Raw)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	period, err := periodOf(cfg.StartDate.ValueString(), cfg.EndDate.ValueString())
+	value, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(typ)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
+		resp.Diagnostics.AddError("Could not build the state", err.Error())
 		return
 	}
-	details, err := client.BillingDetails(ctx, period)
-	if err != nil {
-		resp.Diagnostics.Append(clientErrorDiagnostic("Could not read Guance billing for "+period.String(), err))
-		return
-	}
-	for _, w := range details.Warnings {
-		resp.Diagnostics.AddWarning("Guance billing record outside the period", w)
-	}
-	state, diags := billingDetailsState(cfg, details)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.State.Raw = value
 }
 
-// billingDetailsState builds the data source's state from the configured dates and the answer.
-func billingDetailsState(cfg billingDetailsModel, details *guance.BillingDetails) (billingDetailsModel, diag.Diagnostics) {
+// billingQuery is a validated configuration of the data source.
+type billingQuery struct {
+	period         guance.Period
+	includeRecords bool
+	filter         guance.Filter
+	// config holds the configured attributes, written back to state as they came.
+	config map[string]tftypes.Value
+}
+
+// readBillingDetails reads the configured period and returns the data source's state as
+// msgpack.
+func readBillingDetails(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	records := make([]attr.Value, len(details.Records))
-	for i := range details.Records {
-		obj, d := types.ObjectValue(recordAttrTypes, recordValues(&details.Records[i]))
-		diags.Append(d...)
-		records[i] = obj
+	client, diags := data.readyClient()
+	if diags.HasError() {
+		return nil, diags
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: recordAttrTypes}, records)
-	diags.Append(d...)
-	totals := details.Totals()
-	byProduct := make(map[string]attr.Value, len(totals.ByProduct))
-	for product, sum := range totals.ByProduct {
-		byProduct[product] = types.NumberValue(exactNumber(sum.String()))
+	q, err := parseBillingQuery(config)
+	if err != nil {
+		diags.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
+		return nil, diags
 	}
-	productMap, d := types.MapValue(types.NumberType, byProduct)
-	diags.Append(d...)
-	return billingDetailsModel{
-		StartDate:          cfg.StartDate,
-		EndDate:            cfg.EndDate,
-		Records:            list,
-		TotalBillingResult: types.NumberValue(exactNumber(totals.BillingResult.String())),
-		TotalOriginAmount:  types.NumberValue(exactNumber(totals.OriginAmount.String())),
-		TotalsByProduct:    productMap,
-	}, diags
+	details, err := client.BillingDetails(ctx, q.period)
+	if err != nil {
+		diags.Append(clientErrorDiagnostic("Could not read Guance billing for "+q.period.String(), err))
+		return nil, diags
+	}
+	for _, w := range details.Warnings {
+		diags.AddWarning("Guance billing record outside the period", w)
+	}
+	records := details.Select(q.filter)
+	state, err := writeBillingState(q, records, guance.Sum(records))
+	if err != nil {
+		diags.AddError("Could not build the state", "Writing the billing state failed: "+err.Error()+". This is a bug in the provider; please report it.")
+	}
+	return state, diags
+}
+
+// parseBillingQuery takes the period, include_records and filters from the configuration.
+func parseBillingQuery(config tftypes.Value) (billingQuery, error) {
+	q := billingQuery{includeRecords: true}
+	if err := config.As(&q.config); err != nil {
+		return q, err
+	}
+	var start, end string
+	if err := q.config["start_date"].As(&start); err != nil {
+		return q, err
+	}
+	if err := q.config["end_date"].As(&end); err != nil {
+		return q, err
+	}
+	period, err := periodOf(start, end)
+	if err != nil {
+		return q, err
+	}
+	q.period = period
+	var include *bool
+	if err := q.config["include_records"].As(&include); err != nil {
+		return q, err
+	}
+	if include != nil {
+		q.includeRecords = *include
+	}
+	for attr, set := range map[string]*map[string]bool{
+		"product_details": &q.filter.ProductDetails, "measurements": &q.filter.Measurements, "workspace_uuids": &q.filter.WorkspaceUUIDs,
+	} {
+		if *set, err = stringSet(q.config[attr]); err != nil {
+			return q, fmt.Errorf("%s: %w", attr, err)
+		}
+	}
+	return q, nil
+}
+
+func stringSet(v tftypes.Value) (map[string]bool, error) {
+	var elems []tftypes.Value
+	if err := v.As(&elems); err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(elems))
+	for _, e := range elems {
+		var s string
+		if err := e.As(&s); err != nil {
+			return nil, err
+		}
+		set[s] = true
+	}
+	return set, nil
+}
+
+// writeBillingState writes the whole state object, its attributes in name order.
+func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals guance.Totals) ([]byte, error) {
+	computed := map[string]func(w *stateWriter){
+		"records": func(w *stateWriter) {
+			if !q.includeRecords {
+				w.null()
+				return
+			}
+			writeRecords(w, records)
+		},
+		"total_billing_result":  func(w *stateWriter) { w.number(totals.BillingResult.String()) },
+		"total_origin_amount":   func(w *stateWriter) { w.number(totals.OriginAmount.String()) },
+		"totals_by_product":     func(w *stateWriter) { w.numberMap(totals.ByProduct) },
+		"totals_by_date":        func(w *stateWriter) { w.numberMap(totals.ByDate) },
+		"totals_by_measurement": func(w *stateWriter) { w.numberMap(totals.ByMeasurement) },
+	}
+	names := make([]string, 0, len(q.config))
+	for name := range q.config {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	w := newStateWriter(256 + len(records)*stateBytesPerRecord(q.includeRecords))
+	w.objectHeader(len(names))
+	for _, name := range names {
+		w.str(name)
+		if write, ok := computed[name]; ok {
+			write(w)
+			continue
+		}
+		configured, err := tfprotov6.NewDynamicValue(q.config[name].Type(), q.config[name])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		w.raw(configured.MsgPack)
+	}
+	return w.bytes()
+}
+
+// stateBytesPerRecord sizes the state buffer up front: about what one record takes.
+func stateBytesPerRecord(includeRecords bool) int {
+	if includeRecords {
+		return 600
+	}
+	return 0
 }
 
 // periodOf parses the two configured dates into a period.

@@ -214,3 +214,96 @@ func TestBillingDetailsFailsOnAnUnusableAnswerInsteadOfPartialData(t *testing.T)
 		}},
 	})
 }
+
+func TestBillingDetailsBreaksTotalsDownByDateAndMeasurement(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("totals_by_date"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"2024-03-01": knownvalue.NumberExact(num("3291.58")),
+				})),
+				expect(at("totals_by_measurement"), knownvalue.MapSizeExact(8)),
+				expect(at("totals_by_measurement", "logging"), knownvalue.NumberExact(num("1648.52"))),
+				expect(at("totals_by_measurement", "session_replay"), knownvalue.NumberExact(num("122.2"))),
+			},
+		}},
+	})
+}
+
+// Totals only: no records in state, every total still exact.
+func TestBillingDetailsTotalsOnlyLeavesRecordsNull(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: simProvider(sim) + `
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-31"
+  include_records = false
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.Null()),
+				expect(at("include_records"), knownvalue.Bool(false)),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
+				expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
+				expect(at("totals_by_date"), knownvalue.MapSizeExact(31)),
+			},
+		}},
+	})
+}
+
+// Filters cut records and totals alike; every filter must match.
+func TestBillingDetailsFiltersRecordsAndTotals(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: simProvider(sim) + `
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-01"
+  product_details = ["Log", "Session Replay", "Metric"]
+  measurements    = ["logging", "session_replay"]
+  workspace_uuids = ["` + guancesim.WorkspaceUUID + `"]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(2)),
+				expect(at("records", 0, "product_detail"), knownvalue.StringExact("Log")),
+				expect(at("records", 1, "product_detail"), knownvalue.StringExact("Session Replay")),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("1770.72"))),
+				expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"Log":            knownvalue.NumberExact(num("1648.52")),
+					"Session Replay": knownvalue.NumberExact(num("122.20")),
+				})),
+				expect(at("product_details"), knownvalue.SetSizeExact(3)),
+			},
+		}},
+	})
+}
+
+func TestBillingDetailsFilterOnAnotherWorkspaceKeepsNothing(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: simProvider(sim) + `
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-01"
+  workspace_uuids = ["wksp_other"]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(0)),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
+				expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
+			},
+		}},
+	})
+}

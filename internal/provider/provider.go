@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -39,6 +40,8 @@ var _ provider.ProviderWithFunctions = (*guanceProvider)(nil)
 
 type guanceProvider struct {
 	version string
+	// data is what Configure made, for the protocol server's own reads.
+	data atomic.Pointer[providerData]
 	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
 	// without changing what users get.
 	tuneClient func(*guance.Config)
@@ -134,6 +137,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		if v.IsUnknown() {
 			data := &providerData{unknownConfig: name}
 			resp.DataSourceData, resp.ResourceData = data, data
+			p.data.Store(data)
 			return
 		}
 	}
@@ -177,7 +181,11 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
 	data := &providerData{client: client}
 	resp.DataSourceData, resp.ResourceData = data, data
+	p.data.Store(data)
 }
+
+// configured is what Configure made, or nil before it ran.
+func (p *guanceProvider) configured() *providerData { return p.data.Load() }
 
 // resolveBaseURL picks the API's base URL: configuration before environment, endpoint before
 // region, hangzhou when nothing is set. It returns the attribute to blame on error.

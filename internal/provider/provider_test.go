@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
@@ -52,10 +51,13 @@ func errorLike(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
 
-// factories serves the provider in-process, with retries shortened for tests only.
+// factories serves the provider in-process as Terraform gets it, protocol server included,
+// with retries shortened for tests only.
 func factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"guance": providerserver.NewProtocol6WithError(&guanceProvider{version: "test", tuneClient: fastRetries}),
+		"guance": func() (tfprotov6.ProviderServer, error) {
+			return newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
+		},
 	}
 }
 

@@ -2,8 +2,9 @@ package provider
 
 import (
 	"math/big"
+	"slices"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -73,38 +74,30 @@ func (f recordField) schemaAttribute() schema.Attribute {
 	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 }
 
-var recordAttrTypes = func() map[string]attr.Type {
-	types_ := make(map[string]attr.Type, len(recordFields))
-	for _, f := range recordFields {
-		if f.number != nil {
-			types_[f.name] = types.NumberType
-		} else {
-			types_[f.name] = types.StringType
-		}
-	}
-	return types_
+// recordFieldsByName is recordFields in attribute name order, the order of the wire form.
+var recordFieldsByName = func() []recordField {
+	sorted := slices.Clone(recordFields)
+	slices.SortFunc(sorted, func(a, b recordField) int { return strings.Compare(a.name, b.name) })
+	return sorted
 }()
 
-// recordValues is one record as attribute values.
-func recordValues(r *guance.BillingRecord) map[string]attr.Value {
-	values := make(map[string]attr.Value, len(recordFields))
-	for _, f := range recordFields {
-		if f.number != nil {
-			values[f.name] = decimalValue(f.number(r))
-		} else {
-			values[f.name] = textValue(f.text(r))
+// writeRecords writes the records list.
+func writeRecords(w *stateWriter, records []*guance.BillingRecord) {
+	w.arrayHeader(len(records))
+	for _, r := range records {
+		w.objectHeader(len(recordFieldsByName))
+		for _, f := range recordFieldsByName {
+			w.str(f.name)
+			if f.number != nil {
+				w.decimal(f.number(r))
+			} else {
+				w.text(f.text(r))
+			}
 		}
 	}
-	return values
 }
 
-func textValue(t guance.Text) types.String {
-	if t.IsNull() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.Value())
-}
-
+// decimalValue is an exact decimal as a Terraform number, null when the API sent none.
 func decimalValue(d guance.Decimal) types.Number {
 	if d.IsNull() {
 		return types.NumberNull()

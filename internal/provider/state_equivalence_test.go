@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/shopspring/decimal"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// frameworkModel is the data source's state as an idiomatic framework model: the reference the
+// state writer is checked against.
+type frameworkModel struct {
+	StartDate           types.String `tfsdk:"start_date"`
+	EndDate             types.String `tfsdk:"end_date"`
+	IncludeRecords      types.Bool   `tfsdk:"include_records"`
+	ProductDetails      types.Set    `tfsdk:"product_details"`
+	Measurements        types.Set    `tfsdk:"measurements"`
+	WorkspaceUUIDs      types.Set    `tfsdk:"workspace_uuids"`
+	Records             types.List   `tfsdk:"records"`
+	TotalBillingResult  types.Number `tfsdk:"total_billing_result"`
+	TotalOriginAmount   types.Number `tfsdk:"total_origin_amount"`
+	TotalsByProduct     types.Map    `tfsdk:"totals_by_product"`
+	TotalsByDate        types.Map    `tfsdk:"totals_by_date"`
+	TotalsByMeasurement types.Map    `tfsdk:"totals_by_measurement"`
+}
+
+// frameworkState builds the state the idiomatic way, State.Set on a model, and marshals it
+// as the framework would send it.
+func frameworkState(t *testing.T, cfg frameworkModel, records []*guance.BillingRecord, includeRecords bool) []byte {
+	t.Helper()
+	ctx := context.Background()
+	attrTypes := map[string]attr.Type{}
+	for _, f := range recordFields {
+		attrTypes[f.name] = types.StringType
+		if f.number != nil {
+			attrTypes[f.name] = types.NumberType
+		}
+	}
+	objType := types.ObjectType{AttrTypes: attrTypes}
+	cfg.Records = types.ListNull(objType)
+	if includeRecords {
+		values := make([]attr.Value, len(records))
+		for i, r := range records {
+			fields := map[string]attr.Value{}
+			for _, f := range recordFields {
+				if f.number != nil {
+					fields[f.name] = decimalValue(f.number(r))
+				} else if text := f.text(r); text.IsNull() {
+					fields[f.name] = types.StringNull()
+				} else {
+					fields[f.name] = types.StringValue(text.Value())
+				}
+			}
+			values[i] = types.ObjectValueMust(attrTypes, fields)
+		}
+		cfg.Records = types.ListValueMust(objType, values)
+	}
+	totals := guance.Sum(records)
+	numberMap := func(m map[string]decimal.Decimal) types.Map {
+		elems := map[string]attr.Value{}
+		for k, v := range m {
+			elems[k] = types.NumberValue(exactNumber(v.String()))
+		}
+		return types.MapValueMust(types.NumberType, elems)
+	}
+	cfg.TotalBillingResult = types.NumberValue(exactNumber(totals.BillingResult.String()))
+	cfg.TotalOriginAmount = types.NumberValue(exactNumber(totals.OriginAmount.String()))
+	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = numberMap(totals.ByProduct), numberMap(totals.ByDate), numberMap(totals.ByMeasurement)
+
+	state := tfsdk.State{Schema: billingDetailsSchema()}
+	if diags := state.Set(ctx, &cfg); diags.HasError() {
+		t.Fatal(diags)
+	}
+	b, err := tfprotov6.NewDynamicValue(state.Schema.Type().TerraformType(ctx), state.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.MsgPack
+}
+
+// configValue is a data source configuration as Terraform sends it.
+func configValue(t *testing.T, cfg frameworkModel) tftypes.Value {
+	t.Helper()
+	schema := billingDetailsSchema()
+	records, _ := schema.Attributes["records"].GetType().(types.ListType)
+	cfg.Records = types.ListNull(records.ElemType)
+	cfg.TotalBillingResult, cfg.TotalOriginAmount = types.NumberNull(), types.NumberNull()
+	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = types.MapNull(types.NumberType), types.MapNull(types.NumberType), types.MapNull(types.NumberType)
+	state := tfsdk.State{Schema: schema}
+	if diags := state.Set(context.Background(), &cfg); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return state.Raw
+}
+
+func simData(t *testing.T) *providerData {
+	t.Helper()
+	sim := newSim(t, guancesim.Options{})
+	client, err := guance.New(guance.Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &providerData{client: client}
+}
+
+func set(values ...string) types.Set {
+	if len(values) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func readBoth(t *testing.T, cfg frameworkModel) (written, reference []byte) {
+	t.Helper()
+	data := simData(t)
+	written, diags := readBillingDetails(context.Background(), data, configValue(t, cfg))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	q, err := parseBillingQuery(configValue(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	details, err := data.client.BillingDetails(context.Background(), q.period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return written, frameworkState(t, cfg, details.Select(q.filter), q.includeRecords)
+}
+
+// With maps of one entry (the framework writes maps in Go's random order) the two states
+// are comparable byte for byte.
+func TestStateWriterMatchesTheFrameworkByteForByte(t *testing.T) {
+	written, reference := readBoth(t, frameworkModel{
+		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("20240301"),
+		IncludeRecords: types.BoolValue(true), ProductDetails: set("Log"), Measurements: set(), WorkspaceUUIDs: set(guancesim.WorkspaceUUID),
+	})
+	if !bytes.Equal(written, reference) {
+		t.Fatalf("the state writer wrote\n% x\nthe framework writes\n% x", written, reference)
+	}
+}
+
+// Over a month, with many records, None values and multi-entry maps, the states are equal
+// values.
+func TestStateWriterMatchesTheFrameworkOverAMonth(t *testing.T) {
+	for name, cfg := range map[string]frameworkModel{
+		"records": {StartDate: types.StringValue("2023-07-01"), EndDate: types.StringValue("2023-07-31"),
+			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()},
+		"totals only, filtered": {StartDate: types.StringValue("2024-02-01"), EndDate: types.StringValue("2024-02-29"),
+			IncludeRecords: types.BoolValue(false), ProductDetails: set("Log", "Metric"), Measurements: set("logging", "time_series", "rum"), WorkspaceUUIDs: set()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			written, reference := readBoth(t, cfg)
+			typ := billingDetailsSchema().Type().TerraformType(context.Background())
+			got, err := (&tfprotov6.DynamicValue{MsgPack: written}).Unmarshal(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := (&tfprotov6.DynamicValue{MsgPack: reference}).Unmarshal(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diffs, err := got.Diff(want); err != nil || len(diffs) > 0 {
+				t.Fatalf("states differ (%v): %v", err, diffs)
+			}
+		})
+	}
+}
