@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -75,17 +76,17 @@ func TestBillingPeriodTakesTheDayInUTCPlus8ByDefault(t *testing.T) {
 	}
 }
 
-// plantimestamp() is known while planning, so the period is too: the plan itself shows it.
+// plantimestamp() is known while planning, so the period is too: the plan itself holds it.
 func TestBillingPeriodOfPlanTimestampIsKnownAtPlan(t *testing.T) {
 	functionTest(t, resource.TestStep{
-		Config: periodOutput(`"month_to_date"`, `plantimestamp()`) + `
+		Config: `
 output "month_starts_on_the_first" {
   value = endswith(provider::guance::billing_period("month_to_date", plantimestamp()).start_date, "-01")
 }
 `,
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("month_starts_on_the_first", knownvalue.Bool(true)),
-		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectKnownOutputValue("month_starts_on_the_first", knownvalue.Bool(true)),
+		}},
 	})
 }
 
@@ -138,6 +139,8 @@ data "guance_billing_details" "test" {
   end_date   = local.period.end_date
 }
 `,
+		// Read while planning: a read left for apply would show in the plan.
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		ConfigStateChecks: []statecheck.StateCheck{
 			expect(at("start_date"), knownvalue.StringExact("2024-03-01")),
 			expect(at("end_date"), knownvalue.StringExact("2024-03-31")),
