@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -172,9 +173,9 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content c
 		return "", err
 	}
 	defer release()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	reqCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return "", err
 	}
@@ -200,6 +201,12 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content c
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	c.logger.Debug(ctx, "Guance API answer", fields)
+	switch {
+	case ctx.Err() != nil: // the caller gave up (Ctrl-C): nothing left to judge
+		return env.TraceID, ctx.Err()
+	case reqCtx.Err() != nil && derr != nil:
+		body.broken = fmt.Errorf("no complete answer within the request timeout of %s", c.cfg.RequestTimeout)
+	}
 	return env.TraceID, c.judge(endpoint, resp, env, derr, body)
 }
 
@@ -209,8 +216,10 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: fmt.Sprintf(
 			"the answer is larger than %d bytes, the client's cap; ask for a shorter period", c.cfg.MaxBodyBytes)}
 	}
-	if derr != nil && ctxErr(derr) != nil {
-		return ctxErr(derr)
+	if body.broken != nil && resp.StatusCode == http.StatusOK {
+		// The connection failed, not the API: a reset or a timeout partway, so ask again.
+		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Truncated: true, Reason: fmt.Sprintf(
+			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken)}
 	}
 	if resp.StatusCode != http.StatusOK || (derr == nil && !env.Success) {
 		apiErr := &APIError{
@@ -219,7 +228,7 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 			RetryAfter: resp.Header.Get("Retry-After"),
 		}
 		if derr != nil {
-			apiErr.Body = truncate(strings.TrimSpace(body.head.String()), 120)
+			apiErr.Body = bodyGist(resp.Header.Get("Content-Type"), body.head.String())
 		}
 		return apiErr
 	}
@@ -230,8 +239,8 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		case truncated:
 			reason = "the body ended before the JSON did (truncated answer)"
 		case errors.Is(derr, errNotEnvelope):
-			reason = fmt.Sprintf("it is not a JSON envelope (Content-Type %q, starts with %q)",
-				resp.Header.Get("Content-Type"), truncate(strings.TrimSpace(body.head.String()), 60))
+			reason = fmt.Sprintf("it is not a JSON envelope but %s (Content-Type %q)",
+				bodyGist(resp.Header.Get("Content-Type"), body.head.String()), resp.Header.Get("Content-Type"))
 		case isSyntaxError(derr):
 			reason = "invalid JSON: " + derr.Error()
 		}
@@ -243,14 +252,24 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 	return nil
 }
 
-func ctxErr(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return context.Canceled
+// htmlTitle finds the title of an HTML page, where gateways put their status.
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>\s*(.*?)\s*</title>`)
+
+// bodyGist describes the start of a body that is not a Guance envelope: an HTML error page by
+// its title, anything else by its first characters.
+func bodyGist(contentType, head string) string {
+	text := strings.Join(strings.Fields(head), " ")
+	switch {
+	case text == "":
+		return "an empty body"
+	case strings.HasPrefix(contentType, "text/html") || strings.HasPrefix(text, "<"):
+		if m := htmlTitle.FindStringSubmatch(text); m != nil && m[1] != "" {
+			return fmt.Sprintf("an HTML page titled %q", m[1])
+		}
+		return fmt.Sprintf("an HTML page starting %q", truncate(text, 80))
+	default:
+		return fmt.Sprintf("a body starting %q", truncate(text, 80))
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return context.DeadlineExceeded
-	}
-	return nil
 }
 
 // transportError is a request that got no answer: refused, reset, timed out.
@@ -265,11 +284,13 @@ func (e *transportError) Error() string {
 
 func (e *transportError) Unwrap() error { return e.err }
 
-// cappedReader stops at the cap and remembers the first bytes for error messages.
+// cappedReader stops at the cap and remembers the first bytes for error messages, and why the
+// body broke off when the connection failed.
 type cappedReader struct {
 	r        io.Reader
 	left     int64
 	exceeded bool
+	broken   error
 	head     strings.Builder
 }
 
@@ -290,6 +311,9 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	c.left -= int64(n)
 	if c.head.Len() < 256 {
 		c.head.Write(p[:min(n, 256-c.head.Len())])
+	}
+	if err != nil && !errors.Is(err, io.EOF) && c.broken == nil {
+		c.broken = err
 	}
 	return n, err
 }

@@ -23,13 +23,16 @@ type APIError struct {
 	TraceID    string
 	Endpoint   string // method and path, without the host or the query
 	RetryAfter string // the Retry-After header, as sent
-	// Body is the start of a body that was not a Guance envelope (an HTML gateway page).
+	// Body describes a body that was not a Guance envelope, such as a gateway's HTML page.
 	Body string
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s answered HTTP %d", e.Endpoint, e.HTTPStatus)
+	if e.Body != "" {
+		fmt.Fprintf(&b, " with %s instead of a Guance answer", e.Body)
+	}
 	if e.Code != 0 && e.Code != e.HTTPStatus {
 		fmt.Fprintf(&b, " (envelope code %d)", e.Code)
 	}
@@ -41,9 +44,6 @@ func (e *APIError) Error() string {
 	}
 	if e.TraceID != "" {
 		fmt.Fprintf(&b, ", traceId %s", e.TraceID)
-	}
-	if e.Body != "" {
-		fmt.Fprintf(&b, ", body %q", e.Body)
 	}
 	return b.String()
 }

@@ -1,0 +1,151 @@
+package guance
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// brokenThenWhole answers the first request with broken and every later one with the records.
+func brokenThenWhole(broken http.HandlerFunc) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			broken(w, r)
+			return
+		}
+		answer(w, 200, true, "", quirkyRecords)
+	}
+}
+
+// startAnswer sends the status line and the first 23 bytes of an answer, and no more yet.
+func startAnswer(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"code":200,"content":[`))
+	_ = http.NewResponseController(w).Flush()
+}
+
+// An answer can break after its status line: the connection is reset, or the request's own
+// timeout ends it, halfway through the records. Both are faults of the path, not of the
+// answer, so the read asks again rather than failing.
+func TestAnswersThatBreakOffMidBodyAreRetried(t *testing.T) {
+	cases := map[string]struct {
+		broken http.HandlerFunc
+		tweak  func(*Config)
+	}{
+		"connection reset mid-body": {
+			broken: func(w http.ResponseWriter, _ *http.Request) {
+				conn, buf, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body := `{"code":200,"content":[{"consumeTimeOfDay":"2024-03-01","productDetail":"Log"`
+				fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n%s", body)
+				_ = buf.Flush()
+				time.Sleep(50 * time.Millisecond) // let the client start on the body
+				if tcp, ok := conn.(*net.TCPConn); ok {
+					_ = tcp.SetLinger(0)
+				}
+				_ = conn.Close()
+			},
+		},
+		"request timeout mid-body": {
+			broken: func(w http.ResponseWriter, r *http.Request) {
+				startAnswer(w)
+				<-r.Context().Done()
+			},
+			tweak: func(c *Config) { c.RequestTimeout = 300 * time.Millisecond },
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			tweaks := []func(*Config){}
+			if tc.tweak != nil {
+				tweaks = append(tweaks, tc.tweak)
+			}
+			c, calls := testClient(t, brokenThenWhole(tc.broken), tweaks...)
+			d, err := c.BillingDetails(context.Background(), march)
+			if err != nil {
+				t.Fatalf("after %d requests: %v", calls.Load(), err)
+			}
+			if len(d.Records) != 2 || calls.Load() != 2 {
+				t.Errorf("%d records after %d requests", len(d.Records), calls.Load())
+			}
+		})
+	}
+}
+
+// A read that keeps breaking off gives up saying what happened to the answer.
+func TestAnAnswerThatAlwaysBreaksOffSaysSo(t *testing.T) {
+	c, calls := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		startAnswer(w)
+		<-r.Context().Done()
+	}, func(c *Config) { c.RequestTimeout, c.MaxAttempts = 100*time.Millisecond, 3 })
+	_, err := c.BillingDetails(context.Background(), march)
+	if err == nil || calls.Load() != 3 {
+		t.Fatalf("err %v after %d requests", err, calls.Load())
+	}
+	for _, want := range []string{"gave up after 3 attempts", "broke off after 23 bytes", "request timeout of 100ms"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// Cancelling while the answer streams in stops the read at once, without a retry.
+func TestCancellationMidBodyStopsTheRead(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c, calls := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		startAnswer(w)
+		cancel()
+		<-r.Context().Done()
+	})
+	_, err := c.BillingDetails(ctx, march)
+	if err != context.Canceled || calls.Load() != 1 { //nolint:errorlint // the bare sentinel is the contract
+		t.Fatalf("err %v after %d requests", err, calls.Load())
+	}
+}
+
+// Gateways answer 502/503/504 with an nginx page; the error names the page by its title
+// rather than quoting raw markup.
+func TestGatewayHTMLPagesAreNamedByTheirTitle(t *testing.T) {
+	c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n" +
+			"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+	}, func(c *Config) { c.MaxAttempts = 2 })
+	_, err := c.BillingDetails(context.Background(), march)
+	want := `GET /api/v1/billing/detail/list answered HTTP 503 with an HTML page titled "503 Service Temporarily Unavailable" instead of a Guance answer`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v\nlacks %s", err, want)
+	}
+	if strings.Contains(err.Error(), "<center>") || strings.Contains(err.Error(), `\r\n`) {
+		t.Errorf("raw markup in %v", err)
+	}
+}
+
+func TestRecordsOutsideThePeriodAreKeptWithAWarningNamingThem(t *testing.T) {
+	c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		answer(w, 200, true, "", `[{"consumeTimeOfDay":"2024-03-31","productDetail":"Log","billingResult":1},
+			{"consumeTimeOfDay":"2024-04-01","productDetail":"Metric","billingResult":2}]`)
+	})
+	d, err := c.BillingDetails(context.Background(), march)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Records) != 2 {
+		t.Fatalf("%d records", len(d.Records))
+	}
+	want := `billing record 2 (productDetail "Metric") is dated 2024-04-01, outside the requested period 2024-03-01 to 2024-03-31`
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], want) {
+		t.Errorf("warnings %q, want one with %q", d.Warnings, want)
+	}
+}
