@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
 // brokenThenWhole answers the first request with broken and every later one with the records.
@@ -147,5 +149,25 @@ func TestRecordsOutsideThePeriodAreKeptWithAWarningNamingThem(t *testing.T) {
 	want := `billing record 2 (productDetail "Metric") is dated 2024-04-01, outside the requested period 2024-03-01 to 2024-03-31`
 	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], want) {
 		t.Errorf("warnings %q, want one with %q", d.Warnings, want)
+	}
+}
+
+// The simulator's huge_body streams a valid envelope padded with over 1 GiB of blanks; the
+// default cap refuses it, once, without trying again.
+func TestAHugeAnswerIsRefusedByTheDefaultCap(t *testing.T) {
+	sim := guancesim.NewServer(guancesim.Options{})
+	t.Cleanup(sim.Close)
+	sim.InjectFault(guancesim.FaultHugeBody, 1)
+	c, err := New(Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.BillingDetails(context.Background(), march)
+	want := "the answer is larger than 128 MiB, the client's cap; ask for a shorter period"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v lacks %q", err, want)
+	}
+	if sim.Requests() != 1 {
+		t.Errorf("%d requests; an answer over the cap is not asked for again", sim.Requests())
 	}
 }

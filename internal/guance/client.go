@@ -26,9 +26,11 @@ const (
 	DefaultRequestTimeout = 2 * time.Minute
 	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
 	DefaultRateWindow     = time.Minute
-	DefaultMaxBodyBytes   = 512 << 20
-	defaultBaseDelay      = time.Second
-	defaultMaxDelay       = 30 * time.Second
+	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
+	// memory: reading a body of blank padding up to the cap allocates four times the cap.
+	DefaultMaxBodyBytes = 128 << 20
+	defaultBaseDelay    = time.Second
+	defaultMaxDelay     = 30 * time.Second
 )
 
 // Logger receives what the client does, with the token already left out. The provider
@@ -214,7 +216,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content c
 func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr error, body *cappedReader) error {
 	if body.exceeded {
 		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: fmt.Sprintf(
-			"the answer is larger than %d bytes, the client's cap; ask for a shorter period", c.cfg.MaxBodyBytes)}
+			"the answer is larger than %s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes))}
 	}
 	if body.broken != nil && resp.StatusCode == http.StatusOK {
 		// The connection failed, not the API: a reset or a timeout partway, so ask again.
@@ -250,6 +252,14 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: env.contentErr.Error()}
 	}
 	return nil
+}
+
+// byteSize writes whole mebibytes as such.
+func byteSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // htmlTitle finds the title of an HTML page, where gateways put their status.
