@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make demo: build the provider and plan examples/cost-guard, first within budget, then with a
-# budget it blows. Without GUANCE_ACCESS_TOKEN it starts the simulator on loopback and reads
-# from it; with the variable set, it reads the real API (GUANCE_REGION or GUANCE_ENDPOINT pick
-# the site).
+# make demo: build the provider and plan examples/cost-guard three times: within budget, with a
+# warning threshold the spending passes (a check block: it warns, the plan passes), and with a
+# budget it blows (a postcondition: the plan fails). Without GUANCE_ACCESS_TOKEN it starts the
+# simulator on loopback and reads from it; with the variable set, it reads the real API
+# (GUANCE_REGION or GUANCE_ENDPOINT pick the site).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
@@ -51,13 +52,16 @@ plan() {
 }
 
 echo
-echo "==> 1. terraform plan within budget"
+echo "==> 1. terraform plan within budget: it passes and shows the month's totals"
 plan
 echo
-echo "==> 2. the same plan with a monthly budget of 1000 CNY: the guard blocks it"
+echo "==> 2. the same plan warning from half of each budget: a failed check only warns, the plan passes"
+plan -var warn_at_ratio=0.5
+echo
+echo "==> 3. the same plan with a monthly budget of 1000 CNY: the guard blocks it"
 if plan -var monthly_budget=1000; then
   echo "expected the plan to be blocked" >&2
   exit 1
 fi
 echo
-echo "==> demo done: the first plan passed, the second was blocked by the budget postcondition"
+echo "==> demo done: plans 1 and 2 passed (2 with a warning if spending is over half a budget), plan 3 was blocked by the budget postcondition"

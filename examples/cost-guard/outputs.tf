@@ -1,0 +1,24 @@
+output "period" {
+  description = "The month-to-date period read, first and last day inclusive."
+  value       = { start_date = local.month_from, end_date = local.as_of }
+}
+
+output "total_billing_result" {
+  description = "What the month has cost so far, in CNY (exact)."
+  value       = local.spend
+}
+
+output "totals_by_product" {
+  description = "What each billed item has cost this month so far, in CNY (exact)."
+  value       = data.guance_billing_details.month.totals_by_product
+}
+
+output "monthly_budget_used_percent" {
+  description = "The share of the monthly budget spent so far, in percent, rounded down to a tenth."
+  value       = local.used_percent
+}
+
+output "product_budgets_used_percent" {
+  description = "The share of each product budget spent so far, in percent, rounded down to a tenth."
+  value       = local.product_used_percent
+}

@@ -1,0 +1,52 @@
+variable "monthly_budget" {
+  description = "The most the workspace may spend in a calendar month, in CNY. A plan is blocked when the month so far costs more."
+  type        = number
+  default     = 100000
+
+  validation {
+    condition     = var.monthly_budget > 0
+    error_message = "monthly_budget must be a positive amount of CNY, got ${var.monthly_budget}."
+  }
+}
+
+variable "product_budgets" {
+  description = "Monthly budgets per billed item, in CNY, keyed by product_detail (such as \"Log\"). Items left out have no budget of their own."
+  type        = map(number)
+  default = {
+    "Log"            = 50000
+    "Session Replay" = 10000
+  }
+
+  validation {
+    condition     = alltrue([for budget in values(var.product_budgets) : budget > 0])
+    error_message = "Every product budget must be a positive amount of CNY."
+  }
+}
+
+variable "warn_at_ratio" {
+  description = "The share of a budget at which the plan warns (through a check block) without being blocked: 0.8 warns from 80%."
+  type        = number
+  default     = 0.8
+
+  validation {
+    condition     = var.warn_at_ratio > 0 && var.warn_at_ratio <= 1
+    error_message = "warn_at_ratio must be more than 0 and at most 1, got ${var.warn_at_ratio}."
+  }
+}
+
+variable "as_of" {
+  description = "The last day of the month-to-date period, as YYYY-MM-DD. Null (the default) means the day the plan runs, on the billing clock (utc_offset); set it to guard or replay a past month."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.as_of == null || can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", var.as_of))
+    error_message = "as_of must be a date as YYYY-MM-DD, such as 2024-03-15."
+  }
+}
+
+variable "utc_offset" {
+  description = "How far the billing day is ahead of UTC, as a Terraform duration. Guance's China sites bill by China Standard Time (8h)."
+  type        = string
+  default     = "8h"
+}

@@ -1,0 +1,346 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// The examples are tested as users run them, so they live outside the package.
+const (
+	examplesDir   = "../../examples"
+	costGuardDir  = examplesDir + "/cost-guard"
+	costGuardWarn = "check.budget_threshold"
+	// billingOffset is the cost guard's default utc_offset: the China sites' billing clock.
+	billingOffset = 8 * time.Hour
+)
+
+// spend is what the simulator bills over a period, summed exactly from guancesim.Records so
+// that the expectations do not go through the client under test.
+type spend struct {
+	start, end string
+	total      *big.Rat
+	byProduct  map[string]*big.Rat
+}
+
+func simSpend(t *testing.T, start, end string) spend {
+	t.Helper()
+	from, errFrom := time.Parse(time.DateOnly, start)
+	to, errTo := time.Parse(time.DateOnly, end)
+	if errFrom != nil || errTo != nil {
+		t.Fatalf("bad period %s to %s", start, end)
+	}
+	s := spend{start: start, end: end, total: new(big.Rat), byProduct: map[string]*big.Rat{}}
+	for _, r := range guancesim.Records(guancesim.Options{}, from, to) {
+		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+		if !ok {
+			t.Fatalf("billingResult %q is not a decimal", r.Text("billingResult"))
+		}
+		product := r.Text("productDetail")
+		if s.byProduct[product] == nil {
+			s.byProduct[product] = new(big.Rat)
+		}
+		s.byProduct[product].Add(s.byProduct[product], amount)
+		s.total.Add(s.total, amount)
+	}
+	return s
+}
+
+// decimalText writes an exact decimal the way Terraform prints it: no trailing zeros.
+func decimalText(r *big.Rat) string {
+	s := strings.TrimRight(r.FloatString(10), "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+func (s spend) totalText() string              { return decimalText(s.total) }
+func (s spend) productText(name string) string { return decimalText(s.byProduct[name]) }
+
+// usedPercent is the cost guard's share of a budget: percent rounded down to a tenth.
+func usedPercent(amount *big.Rat, budget int64) string {
+	tenths := new(big.Rat).Quo(new(big.Rat).Mul(amount, big.NewRat(1000, 1)), big.NewRat(budget, 1))
+	floor := new(big.Int).Quo(tenths.Num(), tenths.Denom())
+	return decimalText(new(big.Rat).SetFrac(floor, big.NewInt(10)))
+}
+
+// costGuardCase runs examples/cost-guard as a user would: the provider block is empty, so
+// the endpoint and the token come from the environment, and the module's source address
+// guance-finops/guance must be the one the test harness serves. The module declares its
+// providers, so the harness takes the factories on the step rather than the case.
+func costGuardCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
+	t.Helper()
+	sim := newSim(t, guancesim.Options{})
+	t.Setenv(EnvEndpoint, sim.URL())
+	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
+	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
+	for i := range steps {
+		steps[i].ConfigDirectory = config.StaticDirectory(costGuardDir)
+		steps[i].ProtoV6ProviderFactories = factories()
+	}
+	return resource.TestCase{Steps: steps}
+}
+
+func output(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownOutputValue(name, v)
+}
+
+func TestCostGuardWithinBudgetPlansWithExactTotals(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-15")
+	byProduct := make(map[string]knownvalue.Check, len(march.byProduct))
+	for product := range march.byProduct {
+		byProduct[product] = knownvalue.NumberExact(num(march.productText(product)))
+	}
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{"as_of": config.StringVariable("2024-03-15")},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusPass}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			output("period", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"start_date": knownvalue.StringExact("2024-03-01"),
+				"end_date":   knownvalue.StringExact("2024-03-15"),
+			})),
+			output("total_billing_result", knownvalue.NumberExact(num(march.totalText()))),
+			output("totals_by_product", knownvalue.MapExact(byProduct)),
+			output("monthly_budget_used_percent", knownvalue.NumberExact(num(usedPercent(march.total, 100000)))),
+			output("product_budgets_used_percent", knownvalue.MapExact(map[string]knownvalue.Check{
+				"Log":            knownvalue.NumberExact(num(usedPercent(march.byProduct["Log"], 50000))),
+				"Session Replay": knownvalue.NumberExact(num(usedPercent(march.byProduct["Session Replay"], 10000))),
+			})),
+		},
+	}))
+}
+
+// Without as_of the period is the month so far on the billing clock of plantimestamp().
+func TestCostGuardDefaultPeriodIsMonthToDateAtPlanTime(t *testing.T) {
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t}},
+		},
+	}))
+}
+
+// A failed check block is a warning: the plan succeeds, and the check reports the spend,
+// its share of the budget and the threshold.
+func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-31")
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":         config.StringVariable("2024-03-31"),
+			"warn_at_ratio": config.FloatVariable(0.5),
+			"product_budgets": config.MapVariable(map[string]config.Variable{
+				"Log": config.IntegerVariable(50000), "Metric": config.IntegerVariable(5000),
+			}),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
+				fmt.Sprintf("Guance spending from 2024-03-01 to 2024-03-31 is %s CNY, %s%% of the monthly budget of 100000 CNY (the warning threshold is 50%%).",
+					march.totalText(), usedPercent(march.total, 100000)),
+				fmt.Sprintf("Guance products near their budgets: Log has cost %s CNY, %s%% of its budget of 50000 CNY; Metric has cost %s CNY, %s%% of its budget of 5000 CNY.",
+					march.productText("Log"), usedPercent(march.byProduct["Log"], 50000),
+					march.productText("Metric"), usedPercent(march.byProduct["Metric"], 5000)),
+			}}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			output("total_billing_result", knownvalue.NumberExact(num(march.totalText()))),
+		},
+	}))
+}
+
+func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-15")
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":          config.StringVariable("2024-03-15"),
+			"monthly_budget": config.IntegerVariable(1000),
+		},
+		ExpectError: errorLike("Resource postcondition failed",
+			"Guance spending from 2024-03-01 to 2024-03-15 is "+march.totalText()+" CNY, over the monthly budget of 1000 CNY."),
+	}))
+}
+
+// Only the products over their budgets are named, each with its spend and its budget.
+func TestCostGuardBlocksPlanOverProductBudgetNamingTheProduct(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-31")
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of": config.StringVariable("2024-03-31"),
+			"product_budgets": config.MapVariable(map[string]config.Variable{
+				"Log":            config.IntegerVariable(20000),
+				"Metric":         config.IntegerVariable(100),
+				"Session Replay": config.IntegerVariable(10000),
+			}),
+		},
+		ExpectError: regexp.MustCompile(errorLike(
+			"Guance spending from 2024-03-01 to 2024-03-31 is over a product budget:",
+			"Log has cost "+march.productText("Log")+" CNY, over its budget of 20000 CNY;",
+			"Metric has cost "+march.productText("Metric")+" CNY, over its budget of 100 CNY.",
+		).String() + `\s*$`),
+	}))
+}
+
+func TestCostGuardRefusesMalformedAsOf(t *testing.T) {
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{"as_of": config.StringVariable("15/03/2024")},
+		ExpectError:     errorLike("as_of must be a date as YYYY-MM-DD"),
+	}))
+}
+
+// checkScopedRead finds a data source inside a check block: Terraform reads it again at
+// every apply, so the plan after an apply is never empty.
+var checkScopedRead = regexp.MustCompile(`check\s+"[^"]+"\s*\{\s*data\s+"`)
+
+// Every example under examples/data-sources plans and applies against the simulator.
+func TestDataSourceExamplesRunAgainstTheSimulator(t *testing.T) {
+	files, err := filepath.Glob(examplesDir + "/data-sources/*/*.tf")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no data source examples found: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimPrefix(file, examplesDir+"/"), func(t *testing.T) {
+			sim := newSim(t, guancesim.Options{})
+			example := readFile(t, file)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config:             simProvider(sim) + example,
+					ExpectNonEmptyPlan: checkScopedRead.MatchString(example),
+				}},
+			})
+		})
+	}
+}
+
+// deferredRead needs the provider configured while planning, but its dates are unknown until
+// apply (timestamp()), so the plan reads nothing: no request leaves for the example's site.
+const deferredRead = `
+data "guance_billing_details" "deferred" {
+  start_date = formatdate("YYYY-MM-DD", timestamp())
+  end_date   = formatdate("YYYY-MM-DD", timestamp())
+}
+`
+
+// The provider examples configure sites that tests must not reach, so they are planned but
+// never applied: the plan validates and configures the provider (schema validators, site
+// resolution), and defers the only read.
+func TestProviderExamplesConfigureTheProvider(t *testing.T) {
+	files, err := filepath.Glob(examplesDir + "/provider/*.tf")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no provider examples found: %v", err)
+	}
+	t.Setenv(EnvAccessToken, "example-token")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config:             readFile(t, file) + deferredRead,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				}},
+			})
+		})
+	}
+}
+
+// The region table of docs/index.md is written in templates/index.md.tmpl; it must list
+// exactly guance.Sites, in order, with their codes and base URLs.
+func TestProviderDocsListEverySite(t *testing.T) {
+	row := regexp.MustCompile("(?m)^\\| `([a-z]+)` \\| `([a-z0-9]+)` \\| [^|]+ \\| <?(https://[^ >|]+)>? \\|$")
+	var got []string
+	for _, m := range row.FindAllStringSubmatch(readFile(t, "../../docs/index.md"), -1) {
+		got = append(got, m[1]+" "+m[2]+" "+m[3])
+	}
+	want := make([]string, len(guance.Sites))
+	for i, s := range guance.Sites {
+		want[i] = s.Name + " " + s.Code + " " + s.BaseURL
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("docs/index.md lists the sites\n%s\nbut guance.Sites is\n%s\nUpdate templates/index.md.tmpl and run make docs.",
+			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// expectCheck asserts a check block's status in the plan and the messages of its failed
+// assertions, in any order (Terraform does not keep the assertions' order).
+type expectCheck struct {
+	address  string
+	status   tfjson.CheckStatus
+	problems []string
+}
+
+func (e expectCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, c := range req.Plan.Checks {
+		if c.Address.ToDisplay != e.address {
+			continue
+		}
+		var problems []string
+		for _, inst := range c.Instances {
+			for _, p := range inst.Problems {
+				problems = append(problems, p.Message)
+			}
+		}
+		want := slices.Sorted(slices.Values(e.problems))
+		if slices.Sort(problems); c.Status != e.status || !slices.Equal(problems, want) {
+			resp.Error = fmt.Errorf("%s: status %s with problems %q; want status %s with problems %q",
+				e.address, c.Status, problems, e.status, e.problems)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the plan has no result for %s", e.address)
+}
+
+// expectMonthToDateAtPlanTime asserts that the cost guard planned the month so far as of
+// the plan's own timestamp (plantimestamp()) on the billing clock, with that period's
+// exact total.
+type expectMonthToDateAtPlanTime struct{ t *testing.T }
+
+func (e expectMonthToDateAtPlanTime) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	planned, err := time.Parse(time.RFC3339, req.Plan.Timestamp)
+	if err != nil {
+		resp.Error = fmt.Errorf("plan timestamp %q: %w", req.Plan.Timestamp, err)
+		return
+	}
+	today := planned.Add(billingOffset)
+	want := simSpend(e.t, today.Format("2006-01-02")[:8]+"01", today.Format(time.DateOnly))
+	period, total := plannedOutput(req.Plan, "period"), plannedOutput(req.Plan, "total_billing_result")
+	wantPeriod := map[string]any{"start_date": want.start, "end_date": want.end}
+	gotTotal, ok := total.(json.Number)
+	if !ok || fmt.Sprint(period) != fmt.Sprint(wantPeriod) || num(gotTotal.String()).Cmp(num(want.totalText())) != 0 {
+		resp.Error = fmt.Errorf("planned period %v with total %v at plan time %s; want %v with total %s",
+			period, total, req.Plan.Timestamp, wantPeriod, want.totalText())
+	}
+}
+
+func plannedOutput(plan *tfjson.Plan, name string) any {
+	if c, ok := plan.OutputChanges[name]; ok && c != nil {
+		return c.After
+	}
+	return nil
+}
