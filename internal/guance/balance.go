@@ -34,7 +34,7 @@ func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
 
 func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
 	var out *Balance
-	traceID, err := c.get(ctx, BalancePath, nil, func() contentDecoder {
+	traceID, err := c.get(ctx, BalancePath, nil, func(int64) contentDecoder {
 		out = &Balance{}
 		return out.decode
 	})

@@ -59,8 +59,8 @@ func (c *Client) fetchBillingDetails(ctx context.Context, period Period) (*Billi
 	query.Set("startDate", period.Start.Compact())
 	query.Set("endDate", period.End.Compact())
 	var out *BillingDetails
-	traceID, err := c.get(ctx, BillingDetailsPath, query, func() contentDecoder {
-		out = &BillingDetails{Period: period}
+	traceID, err := c.get(ctx, BillingDetailsPath, query, func(bodySize int64) contentDecoder {
+		out = &BillingDetails{Period: period, Records: make([]BillingRecord, 0, recordsIn(bodySize))}
 		return out.decodeRecords
 	})
 	if err != nil {
@@ -77,15 +77,22 @@ func (c *Client) fetchBillingDetails(ctx context.Context, period Period) (*Billi
 	return out, nil
 }
 
+// recordsIn guesses how many records an answer of bodySize bytes holds, so that the records
+// are not copied over and over as the list grows. A record takes 500 to 700 bytes.
+func recordsIn(bodySize int64) int {
+	const bytesPerRecord, most = 500, 1 << 20
+	return int(min(max(bodySize/bytesPerRecord, 0), most))
+}
+
 // decodeRecords reads the content of a billing answer into d.Records.
 func (d *BillingDetails) decodeRecords(dec *jsontext.Decoder) error {
 	records := newRecordDecoder()
 	return decodeList(dec, func(dec *jsontext.Decoder) error {
-		r, err := records.record(dec, len(d.Records)+1)
-		if err != nil {
+		d.Records = append(d.Records, BillingRecord{})
+		if err := records.record(dec, len(d.Records), &d.Records[len(d.Records)-1]); err != nil {
+			d.Records = d.Records[:len(d.Records)-1]
 			return err
 		}
-		d.Records = append(d.Records, r)
 		return nil
 	})
 }
@@ -130,26 +137,23 @@ type Totals struct {
 
 // Sum totals the records exactly.
 func Sum(records []*BillingRecord) Totals {
-	t := Totals{
-		ByProduct: map[string]decimal.Decimal{}, ByDate: map[string]decimal.Decimal{}, ByMeasurement: map[string]decimal.Decimal{},
-	}
-	dates := map[Date]string{}
+	var billed, origin amount
+	byProduct, byDate, byMeasurement := amounts{}, amounts{}, amounts{}
+	days := map[Date]string{}
 	for _, r := range records {
-		billed := r.BillingResult.Exact()
-		t.BillingResult = t.BillingResult.Add(billed)
-		t.OriginAmount = t.OriginAmount.Add(r.OriginAmount.Exact())
-		addTo(t.ByProduct, r.ProductDetail.Value(), billed)
-		addTo(t.ByMeasurement, r.Measurement.Value(), billed)
-		day, ok := dates[r.Date]
+		billed.add(r.BillingResult)
+		origin.add(r.OriginAmount)
+		byProduct.add(r.ProductDetail.Value(), r.BillingResult)
+		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
+		day, ok := days[r.Date]
 		if !ok {
 			day = r.Date.String()
-			dates[r.Date] = day
+			days[r.Date] = day
 		}
-		addTo(t.ByDate, day, billed)
+		byDate.add(day, r.BillingResult)
 	}
-	return t
-}
-
-func addTo(sums map[string]decimal.Decimal, key string, v decimal.Decimal) {
-	sums[key] = sums[key].Add(v)
+	return Totals{
+		BillingResult: billed.value(), OriginAmount: origin.value(),
+		ByProduct: byProduct.values(), ByDate: byDate.values(), ByMeasurement: byMeasurement.values(),
+	}
 }

@@ -149,16 +149,20 @@ func (e *redirectError) Error() string {
 	return fmt.Sprintf("the API redirected to %s; refusing to follow it so that the access token is not sent to another host", e.target)
 }
 
+// newContentDecoder makes a content decoder for one attempt; bodySize is the answer's
+// Content-Length, -1 when unknown, for sizing what the decoder builds.
+type newContentDecoder func(bodySize int64) contentDecoder
+
 // get sends a GET with retries and pacing and streams the answer through the decoder that
 // newContent makes afresh for each attempt. It returns the answer's traceId.
-func (c *Client) get(ctx context.Context, path string, query url.Values, newContent func() contentDecoder) (string, error) {
+func (c *Client) get(ctx context.Context, path string, query url.Values, newContent newContentDecoder) (string, error) {
 	endpoint := "GET " + path
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + path
 	u.RawQuery = query.Encode()
 	r := retrier{cfg: &c.cfg, logger: c.logger}
 	for {
-		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent())
+		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent)
 		if err == nil {
 			return traceID, nil
 		}
@@ -169,7 +173,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 }
 
 // attempt sends one request, paced under the rate limit, and decodes its answer.
-func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content contentDecoder) (string, error) {
+func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder) (string, error) {
 	release, err := c.pacer.acquire(ctx)
 	if err != nil {
 		return "", err
@@ -196,7 +200,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, content c
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
-	env, derr := decodeEnvelope(body, content)
+	env, derr := decodeEnvelope(body, newContent(resp.ContentLength))
 	fields := map[string]any{
 		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
 		"error_code": env.ErrorCode, "body_bytes": c.cfg.MaxBodyBytes - body.left,

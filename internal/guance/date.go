@@ -66,13 +66,25 @@ func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
 
 // String is the YYYY-MM-DD form, as the API writes consumeTimeOfDay.
-func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
-}
+func (d Date) String() string { return string(d.appendDigits(make([]byte, 0, 10), '-')) }
 
 // Compact is the YYYYMMDD form, as the API takes startDate and endDate.
-func (d Date) Compact() string {
-	return fmt.Sprintf("%04d%02d%02d", d.Year, int(d.Month), d.Day)
+func (d Date) Compact() string { return string(d.appendDigits(make([]byte, 0, 8), 0)) }
+
+// appendDigits writes the date as digits, with sep between the parts unless it is 0. It is
+// called once per record when state is written, so it avoids fmt.
+func (d Date) appendDigits(b []byte, sep byte) []byte {
+	const digits = "0123456789"
+	two := func(b []byte, n int) []byte { return append(b, digits[n/10%10], digits[n%10]) }
+	b = two(two(b, d.Year/100%100), d.Year%100)
+	if sep != 0 {
+		b = append(b, sep)
+	}
+	b = two(b, int(d.Month))
+	if sep != 0 {
+		b = append(b, sep)
+	}
+	return two(b, d.Day)
 }
 
 // Period is an inclusive range of days.

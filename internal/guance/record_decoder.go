@@ -11,6 +11,10 @@ import (
 // from record to record (product, workspace, cycle), so it keeps one copy of each.
 type recordDecoder struct {
 	interned map[string]string
+	// numberTexts collects a record's numbers so that they become one string, sliced, rather
+	// than one allocation each.
+	numberTexts []byte
+	pending     []pendingNumber
 }
 
 func newRecordDecoder() *recordDecoder {
@@ -56,96 +60,124 @@ func (d *recordDecoder) text(v jsontext.Value) (Text, error) {
 	return TextOf(d.intern(v)), nil
 }
 
-// number turns a raw JSON value into a Decimal: numbers and numeric strings are kept as
-// their exact text; "None", "" and null are null. Anything else is returned as bad text for
+// numberText checks a raw JSON value meant as a number: numbers and numeric strings give
+// their exact text; "None", "" and null give nil. Anything else is returned as bad text for
 // the caller to report with the record and field named.
-func (d *recordDecoder) number(v jsontext.Value) (dec Decimal, bad string, err error) {
+func (d *recordDecoder) numberText(v jsontext.Value) (text []byte, bad string, err error) {
 	switch v.Kind() {
 	case 'n':
-		return Decimal{}, "", nil
+		return nil, "", nil
 	case '0':
-		return Decimal{text: string(v)}, "", nil
+		return v, "", nil
 	case '"':
 		t, err := d.text(v)
 		if err != nil || t.IsNull() {
-			return Decimal{}, "", err
+			return nil, "", err
 		}
-		if dec, perr := ParseDecimal(t.Value()); perr == nil {
-			return dec, "", nil
+		if isJSONNumber(t.Value()) {
+			return []byte(t.Value()), "", nil
 		}
-		return Decimal{}, t.Value(), nil
+		return nil, t.Value(), nil
 	}
-	return Decimal{}, truncate(string(v), 40), nil
+	return nil, truncate(string(v), 40), nil
 }
 
-// record reads one record. index is its position in the answer, counted from 1, for messages.
-func (d *recordDecoder) record(dec *jsontext.Decoder, index int) (BillingRecord, error) {
-	var r BillingRecord
+// number is numberText as a Decimal of its own, for values read one at a time.
+func (d *recordDecoder) number(v jsontext.Value) (Decimal, string, error) {
+	text, bad, err := d.numberText(v)
+	if text == nil {
+		return Decimal{}, bad, err
+	}
+	return Decimal{text: string(text)}, "", nil
+}
+
+// pendingNumber is a number of the record being read, at [start, end) of numberTexts.
+type pendingNumber struct {
+	into       *Decimal
+	start, end int
+}
+
+// record reads one record into r. index is its position in the answer, counted from 1, for
+// messages.
+func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord) error {
 	if dec.PeekKind() != '{' {
 		v, err := dec.ReadValue()
 		if err != nil {
-			return r, err
+			return err
 		}
-		return r, &contentError{fmt.Sprintf("billing record %d is %s, expected an object", index, describeJSON(v))}
+		return &contentError{fmt.Sprintf("billing record %d is %s, expected an object", index, describeJSON(v))}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return r, err
+		return err
 	}
 	var day, tag6, billingKey Text
 	var badField, badValue string
+	d.numberTexts, d.pending = d.numberTexts[:0], d.pending[:0]
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadValue()
 		if err != nil {
-			return r, err
+			return err
 		}
 		if hasEscape(name) { // names are plain ASCII in practice; normalise any that are not
 			unquoted, err := unquote(name)
 			if err != nil {
-				return r, err
+				return err
 			}
 			name = jsontext.Value(`"` + unquoted + `"`)
 		}
 		text, number := r.fieldFor(name, &day, &tag6, &billingKey)
 		v, err := dec.ReadValue()
 		if err != nil {
-			return r, err
+			return err
 		}
 		switch {
 		case text != nil:
 			if *text, err = d.text(v); err != nil {
-				return r, err
+				return err
 			}
 		case number != nil:
-			dv, bad, err := d.number(v)
+			text, bad, err := d.numberText(v)
 			if err != nil {
-				return r, err
+				return err
 			}
-			*number = dv
+			*number = Decimal{}
+			if text != nil {
+				start := len(d.numberTexts)
+				d.numberTexts = append(d.numberTexts, text...)
+				d.pending = append(d.pending, pendingNumber{into: number, start: start, end: len(d.numberTexts)})
+			}
 			if bad != "" && badField == "" {
 				badField, badValue = string(name[1:len(name)-1]), bad
 			}
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return r, err
+		return err
+	}
+	numbers := string(d.numberTexts)
+	for _, p := range d.pending {
+		*p.into = Decimal{text: numbers[p.start:p.end]}
 	}
 	r.Measurement = billingKey
 	if r.Measurement.IsNull() {
 		r.Measurement = tag6
 	}
-	where := fmt.Sprintf("billing record %d (date %q, productDetail %q)", index, day.Value(), r.ProductDetail.Value())
+	refuse := func(format string, args ...any) error {
+		where := fmt.Sprintf("billing record %d (date %q, productDetail %q): ", index, day.Value(), r.ProductDetail.Value())
+		return &contentError{where + fmt.Sprintf(format, args...)}
+	}
 	if badField != "" {
-		return r, &contentError{fmt.Sprintf("%s: %s is %q, which is not a number", where, badField, badValue)}
+		return refuse("%s is %q, which is not a number", badField, badValue)
 	}
 	if day.IsNull() || len(day.Value()) != len("2006-01-02") {
-		return r, &contentError{fmt.Sprintf("%s: consumeTimeOfDay %q is not a YYYY-MM-DD date", where, day.Value())}
+		return refuse("consumeTimeOfDay %q is not a YYYY-MM-DD date", day.Value())
 	}
 	parsed, err := ParseDate(day.Value())
 	if err != nil {
-		return r, &contentError{fmt.Sprintf("%s: consumeTimeOfDay: %v", where, err)}
+		return refuse("consumeTimeOfDay: %v", err)
 	}
 	r.Date = parsed
-	return r, nil
+	return nil
 }
 
 // fieldFor says where the API field with this raw JSON name goes; fields the provider does not

@@ -231,8 +231,8 @@ func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals g
 			}
 			writeRecords(w, records)
 		},
-		"total_billing_result":  func(w *stateWriter) { w.number(totals.BillingResult.String()) },
-		"total_origin_amount":   func(w *stateWriter) { w.number(totals.OriginAmount.String()) },
+		"total_billing_result":  func(w *stateWriter) { w.sum(totals.BillingResult) },
+		"total_origin_amount":   func(w *stateWriter) { w.sum(totals.OriginAmount) },
 		"totals_by_product":     func(w *stateWriter) { w.numberMap(totals.ByProduct) },
 		"totals_by_date":        func(w *stateWriter) { w.numberMap(totals.ByDate) },
 		"totals_by_measurement": func(w *stateWriter) { w.numberMap(totals.ByMeasurement) },

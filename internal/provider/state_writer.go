@@ -64,7 +64,7 @@ func (w *stateWriter) decimal(d guance.Decimal) {
 		w.null()
 		return
 	}
-	w.number(d.String())
+	w.number(d)
 }
 
 // numberMap writes a map(number) with its keys sorted, so equal states are equal bytes.
@@ -77,24 +77,37 @@ func (w *stateWriter) numberMap(m map[string]decimal.Decimal) {
 	w.objectHeader(len(keys))
 	for _, k := range keys {
 		w.str(k)
-		w.number(m[k].String())
+		w.sum(m[k])
 	}
 }
 
-// number writes decimal text as tftypes writes the *big.Float Terraform parses from it: an
+// sum writes an exact total.
+func (w *stateWriter) sum(d decimal.Decimal) {
+	text := d.String()
+	v, err := guance.ParseDecimal(text)
+	if err != nil {
+		w.do(err)
+		return
+	}
+	w.number(v)
+}
+
+// number writes a decimal as tftypes writes the *big.Float Terraform parses from its text: an
 // integer as an int, a value float64 holds exactly as a float64, anything else as its
 // shortest exact decimal text. Plain decimals of up to 18 digits, which is every amount the
 // API sends, take a fast path without big.Float.
-func (w *stateWriter) number(text string) {
-	mantissa, scale, ok := smallDecimal(text)
+func (w *stateWriter) number(d guance.Decimal) {
+	mantissa, scale, canonical, ok := d.Small()
 	switch {
 	case !ok:
-		w.bigNumber(text)
+		w.bigNumber(d.String())
 	case scale == 0:
 		w.do(w.enc.EncodeInt(mantissa))
 	case mantissa%pow5[scale] == 0 && absBelow(mantissa/pow5[scale], 1<<53):
 		// mantissa/10^scale = (mantissa/5^scale)/2^scale: a binary fraction float64 holds.
 		w.do(w.enc.EncodeFloat64(math.Ldexp(float64(mantissa/pow5[scale]), -scale)))
+	case canonical:
+		w.str(d.String())
 	default:
 		w.str(fractionText(mantissa, scale))
 	}
@@ -122,45 +135,6 @@ var pow5 = func() [19]int64 {
 }()
 
 func absBelow(v, limit int64) bool { return v < limit && v > -limit }
-
-// smallDecimal reads -?digits(.digits)? of at most 18 significant digits as mantissa ×
-// 10^-scale with the fraction's trailing zeros dropped. ok is false for anything else
-// (exponents, more digits), which takes the general path.
-func smallDecimal(text string) (mantissa int64, scale int, ok bool) {
-	i, neg := 0, false
-	if i < len(text) && text[i] == '-' {
-		neg, i = true, i+1
-	}
-	digits, fracDigits, seenPoint := 0, 0, false
-	for ; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if mantissa == 0 && c == '0' && !seenPoint {
-				continue // leading zeros carry nothing
-			}
-			if digits++; digits > 18 {
-				return 0, 0, false
-			}
-			mantissa = mantissa*10 + int64(c-'0')
-			if seenPoint {
-				fracDigits++
-			}
-		case c == '.' && !seenPoint:
-			seenPoint = true
-		default:
-			return 0, 0, false
-		}
-	}
-	for fracDigits > 0 && mantissa%10 == 0 {
-		mantissa /= 10
-		fracDigits--
-	}
-	if neg {
-		mantissa = -mantissa
-	}
-	return mantissa, fracDigits, true
-}
 
 // fractionText writes mantissa × 10^-scale (scale > 0) as plain decimal text, as big.Float's
 // Text('f', -1) writes the value: no exponent, no trailing zeros, a 0 before the point.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
 
 // tftypesNumber is how terraform-plugin-go marshals the number Terraform parses from text.
@@ -22,7 +24,7 @@ func tftypesNumber(t *testing.T, text string) []byte {
 
 func TestNumbersAreWrittenExactlyAsTftypesWritesThem(t *testing.T) {
 	texts := []string{
-		"0", "-0", "0.0", "-0.0", "1", "-1", "127", "128", "255", "256", "-32", "-33", "65536", "4294967296",
+		"0", "-0", "0.0", "-0.0", "-0.50", "0.10", "10.0", "100", "-100.010", "1", "-1", "127", "128", "255", "256", "-32", "-33", "65536", "4294967296",
 		"17211.88", "12.50", "1648.524", "0.5", "-0.5", "122.25", "0.125", "0.1", "0.3", "-0.3", "0.0003",
 		"3291.5803", "24981.80", "9007199254740993", "9007199254740992.5", "999999999999999999",
 		"1000000000000000000", "12345678901234567890.123", "1e3", "1.5E-2", "-2.5e+10", "100.000", "0.000001",
@@ -43,7 +45,11 @@ func TestNumbersAreWrittenExactlyAsTftypesWritesThem(t *testing.T) {
 	}
 	for _, text := range texts {
 		w := newStateWriter(16)
-		w.number(text)
+		d, err := guance.ParseDecimal(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.number(d)
 		got, err := w.bytes()
 		if err != nil {
 			t.Fatal(err)
