@@ -171,3 +171,20 @@ func TestAHugeAnswerIsRefusedByTheDefaultCap(t *testing.T) {
 		t.Errorf("%d requests; an answer over the cap is not asked for again", sim.Requests())
 	}
 }
+
+// An envelope that names content twice, or not at all, is not a bill to guess from.
+func TestEnvelopesWithContentTwiceOrMissingAreRefused(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"code":200,"content":[{"consumeTimeOfDay":"2024-03-01"}],"content":[],"success":true}`: "the answer holds content twice",
+		`{"code":200,"success":true,"traceId":"TRACE-X"}`:                                        "the answer has no content at all (not even null) (traceId TRACE-X)",
+	} {
+		c, calls := testClient(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
+		d, err := c.BillingDetails(context.Background(), march)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, %v; want an error with %q", body, d, err, want)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("%s: %d requests; a malformed answer is not asked for again", body, calls.Load())
+		}
+	}
+}

@@ -45,6 +45,7 @@ func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 		}
 		return env, errNotEnvelope
 	}
+	seenContent := false
 	for dec.PeekKind() != '}' {
 		key, err := dec.ReadToken()
 		if err != nil {
@@ -53,6 +54,11 @@ func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 		name := key.String()
 		switch name {
 		case "content":
+			if seenContent {
+				// Which of the two to believe is a guess; refuse rather than merge them.
+				return env, errors.New("the answer holds content twice")
+			}
+			seenContent = true
 			err = content(dec)
 			if err != nil && isContentError(err) {
 				env.contentErr, err = err, nil
@@ -85,6 +91,9 @@ func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 	// Anything after the envelope means the body is not what it claims to be.
 	if _, err := dec.ReadValue(); !errors.Is(err, io.EOF) {
 		return env, errors.New("unexpected data after the answer")
+	}
+	if !seenContent {
+		env.contentErr = &contentError{"the answer has no content at all (not even null)"}
 	}
 	return env, nil
 }
