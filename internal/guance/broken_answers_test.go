@@ -172,6 +172,19 @@ func TestAHugeAnswerIsRefusedByTheDefaultCap(t *testing.T) {
 	}
 }
 
+// An answer whose Content-Length is over the cap is refused before its body is read.
+func TestAnAnswerAnnouncedOverTheCapIsRefusedUnread(t *testing.T) {
+	c, calls := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "5000")
+		answer(w, http.StatusOK, true, "", "["+strings.Repeat(" ", 4801)+"]")
+	}, func(cfg *Config) { cfg.MaxBodyBytes = 1024 })
+	_, err := c.BillingDetails(context.Background(), march)
+	want := "the answer is larger than 1024 bytes (it announces 5000 bytes), the client's cap"
+	if err == nil || !strings.Contains(err.Error(), want) || calls.Load() != 1 {
+		t.Fatalf("error %v after %d requests; want one request and %q", err, calls.Load(), want)
+	}
+}
+
 // An envelope that names content twice, or not at all, is not a bill to guess from.
 func TestEnvelopesWithContentTwiceOrMissingAreRefused(t *testing.T) {
 	for body, want := range map[string]string{

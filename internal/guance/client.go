@@ -199,6 +199,11 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 		return "", &transportError{endpoint: endpoint, err: err}
 	}
 	defer func() { _ = resp.Body.Close() }()
+	if resp.ContentLength > c.cfg.MaxBodyBytes {
+		// Refused unread: a body over the cap would be refused anyway, and the decoder sizes
+		// its buffers by the announced length.
+		return "", c.overCap(endpoint, "", fmt.Sprintf(" (it announces %d bytes)", resp.ContentLength))
+	}
 	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
 	env, derr := decodeEnvelope(body, newContent(resp.ContentLength))
 	fields := map[string]any{
@@ -219,8 +224,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 // judge turns an answer into nil or the error that describes it best.
 func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr error, body *cappedReader) error {
 	if body.exceeded {
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: fmt.Sprintf(
-			"the answer is larger than %s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes))}
+		return c.overCap(endpoint, env.TraceID, "")
 	}
 	if body.broken != nil && resp.StatusCode == http.StatusOK {
 		// The connection failed, not the API: a reset or a timeout partway, so ask again.
@@ -256,6 +260,12 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: env.contentErr.Error()}
 	}
 	return nil
+}
+
+// overCap is the error for an answer larger than MaxBodyBytes.
+func (c *Client) overCap(endpoint, traceID, announced string) error {
+	return &DecodeError{Endpoint: endpoint, TraceID: traceID, Reason: fmt.Sprintf(
+		"the answer is larger than %s%s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes), announced)}
 }
 
 // byteSize writes whole mebibytes as such.
