@@ -9,39 +9,17 @@ cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
 
 work=.demo
-mkdir -p "$work/bin"
-echo "==> building the provider"
-go build -o "$work/bin/terraform-provider-guance" .
-
-sim_pid=""
-cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true; }
-trap cleanup EXIT
+# shellcheck source=scripts/sim-env.sh
+source scripts/sim-env.sh
+trap stop_simulator EXIT
+setup_provider
 
 if [ -z "${GUANCE_ACCESS_TOKEN:-}" ]; then
   echo "==> GUANCE_ACCESS_TOKEN is not set: starting the simulator on loopback"
-  go build -o "$work/bin/guancesim" ./internal/guancesim/cmd/guancesim
-  "$work/bin/guancesim" -listen 127.0.0.1:0 >"$work/sim.url" 2>"$work/sim.log" &
-  sim_pid=$!
-  for _ in $(seq 50); do [ -s "$work/sim.url" ] && break; sleep 0.1; done
-  url=$(head -n 1 "$work/sim.url")
-  [ -n "$url" ] || { echo "the simulator did not start; see $work/sim.log" >&2; exit 1; }
-  echo "    simulator at $url"
-  export GUANCE_ENDPOINT="$url" GUANCE_ACCESS_TOKEN=sim-access-token
-  unset GUANCE_REGION GUANCE_END_POINT
+  start_simulator
 else
   echo "==> reading the real Guance API (${GUANCE_ENDPOINT:-region ${GUANCE_REGION:-hangzhou}})"
 fi
-
-# dev_overrides points Terraform at the binary just built; no terraform init is needed.
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "guance-finops/guance" = "$PWD/$work/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$PWD/$work/terraformrc"
 
 # Terraform warns about dev_overrides on every run; the demo leaves that warning out.
 plan() {

@@ -207,11 +207,15 @@ func TestCostGuardRefusesMalformedAsOf(t *testing.T) {
 // every apply, so the plan after an apply is never empty.
 var checkScopedRead = regexp.MustCompile(`check\s+"[^"]+"\s*\{\s*data\s+"`)
 
-// Every example under examples/data-sources plans and applies against the simulator.
-func TestDataSourceExamplesRunAgainstTheSimulator(t *testing.T) {
-	files, err := filepath.Glob(examplesDir + "/data-sources/*/*.tf")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no data source examples found: %v", err)
+// Every example of a data source or a function plans and applies against the simulator.
+func TestExamplesRunAgainstTheSimulator(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"/data-sources/*/*.tf", "/functions/*/*.tf"} {
+		found, err := filepath.Glob(examplesDir + pattern)
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no examples match %s: %v", pattern, err)
+		}
+		files = append(files, found...)
 	}
 	for _, file := range files {
 		t.Run(strings.TrimPrefix(file, examplesDir+"/"), func(t *testing.T) {

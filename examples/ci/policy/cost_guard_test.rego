@@ -1,0 +1,70 @@
+package guance.cost_guard_test
+
+import data.guance.cost_guard
+
+budgets := {"monthly": 1000, "products": {"Log": 500, "Session Replay": 100}}
+
+# A plan that read March 2024, with these values, in the root module.
+plan_with(values) := {"prior_state": {"values": {"root_module": {"resources": [{
+	"address": "data.guance_billing_details.month",
+	"mode": "data",
+	"type": "guance_billing_details",
+	"values": object.union({"start_date": "2024-03-01", "end_date": "2024-03-31"}, values),
+}]}}}}
+
+test_within_budgets_is_allowed if {
+	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 999.99, "totals_by_product": {"Log": 499.99}})
+		with data.guance_budgets as budgets
+}
+
+# Amounts compare as the decimals they are: a spend equal to the budget is within it.
+test_spend_equal_to_budget_is_allowed if {
+	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 1000.00, "totals_by_product": {"Log": 500.0}})
+		with data.guance_budgets as budgets
+}
+
+test_total_over_budget_by_a_cent_is_denied if {
+	cost_guard.deny == {"data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 1000.01 CNY, over the budget of 1000 CNY."} with input as plan_with({"total_billing_result": 1000.01, "totals_by_product": {}})
+		with data.guance_budgets as budgets
+}
+
+test_product_over_budget_is_denied_by_name if {
+	cost_guard.deny == {"data.guance_billing_details.month: Session Replay has cost 100.5 CNY from 2024-03-01 to 2024-03-31, over its budget of 100 CNY."} with input as plan_with({"total_billing_result": 600.5, "totals_by_product": {"Log": 500, "Session Replay": 100.5}})
+		with data.guance_budgets as budgets
+}
+
+test_product_without_records_counts_as_zero if {
+	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 0, "totals_by_product": {}})
+		with data.guance_budgets as budgets
+}
+
+test_reads_in_child_modules_are_checked if {
+	child := {"prior_state": {"values": {"root_module": {"child_modules": [{"resources": [{
+		"address": "module.guard.data.guance_billing_details.month",
+		"mode": "data",
+		"type": "guance_billing_details",
+		"values": {"start_date": "2024-03-01", "end_date": "2024-03-31", "total_billing_result": 2000, "totals_by_product": {}},
+	}]}]}}}}
+	cost_guard.deny == {"module.guard.data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 2000 CNY, over the budget of 1000 CNY."} with input as child
+		with data.guance_budgets as budgets
+}
+
+test_read_deferred_to_apply_is_denied if {
+	deferred := {"resource_changes": [{
+		"address": "data.guance_billing_details.month",
+		"mode": "data",
+		"type": "guance_billing_details",
+		"change": {"actions": ["read"]},
+	}]}
+	cost_guard.deny == {"data.guance_billing_details.month is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp()."} with input as deferred
+		with data.guance_budgets as budgets
+}
+
+test_failed_checks_are_warnings if {
+	checks := {"checks": [
+		{"status": "pass", "instances": [{"status": "pass"}]},
+		{"status": "fail", "instances": [{"status": "fail", "problems": [{"message": "near the budget"}]}]},
+	]}
+	cost_guard.warn == {"near the budget"} with input as checks
+	count(cost_guard.deny) == 0 with input as checks with data.guance_budgets as budgets
+}
