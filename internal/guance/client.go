@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -342,13 +343,24 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func maskedHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k := range h {
-		out[k] = h.Get(k)
+// maskedHeaders writes the headers for a log line, the token's value masked. http.Header
+// keeps names canonical (Df-Api-Key), so the token's header is found by its canonical name.
+// The line is a string so that the provider's masking of strings applies to it as well.
+func maskedHeaders(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
 	}
-	out[TokenHeader] = "***"
-	return out
+	sort.Strings(names)
+	lines := make([]string, len(names))
+	for i, name := range names {
+		value := strings.Join(h.Values(name), ", ")
+		if name == http.CanonicalHeaderKey(TokenHeader) {
+			name, value = TokenHeader, "***"
+		}
+		lines[i] = name + ": " + value
+	}
+	return strings.Join(lines, "; ")
 }
 
 type nopLogger struct{}
