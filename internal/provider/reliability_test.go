@@ -1,0 +1,219 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/shopspring/decimal"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// Terraform starts a fresh provider, with a fresh client, for each command it runs: plan,
+// apply, refresh. perCommand serves the provider that way and notes how many billing requests
+// each command sent, so that a test can speak of one run at a time as a user sees it.
+type perCommand struct {
+	sim  *guancesim.Server
+	tune func(*guance.Config)
+	// gap is waited before a command when the one before it sent requests, so that a
+	// simulator's rate window judges each command alone.
+	gap    time.Duration
+	starts []int // the simulator's request count when each command started
+}
+
+func (c *perCommand) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"guance": func() (tfprotov6.ProviderServer, error) {
+			if n := len(c.starts); n > 0 && c.sim.Requests() > c.starts[n-1] {
+				time.Sleep(c.gap)
+			}
+			c.starts = append(c.starts, c.sim.Requests())
+			return newFastReadServer(&guanceProvider{version: "test", tuneClient: c.tune}), nil
+		},
+	}
+}
+
+// requests is how many billing requests each command that sent any sent.
+func (c *perCommand) requests() []int {
+	var out []int
+	for i, start := range c.starts {
+		end := c.sim.Requests()
+		if i+1 < len(c.starts) {
+			end = c.starts[i+1]
+		}
+		if end > start {
+			out = append(out, end-start)
+		}
+	}
+	return out
+}
+
+// manyPeriods is a configuration of n billing data sources, each on a day of its own.
+func manyPeriods(sim *guancesim.Server, n int) string {
+	var b strings.Builder
+	b.WriteString(simProvider(sim))
+	for i := range n {
+		day := guance.Date{Year: 2024, Month: time.March, Day: 1}.AddDays(i)
+		fmt.Fprintf(&b, "\ndata \"guance_billing_details\" \"day%d\" {\n  start_date = %q\n  end_date   = %q\n}\n", i, day, day)
+	}
+	return b.String()
+}
+
+// A scaled-down version of the API's 20 requests a minute: 5 in any 500 ms.
+const scaledLimit, scaledWindow = 5, 500 * time.Millisecond
+
+// With the client paced at the simulator's limit, a dozen data sources plan without one rate
+// limit answer: each command sends exactly one request per data source, none retried.
+func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
+	sim := newSim(t, guancesim.Options{RateLimit: scaledLimit, RateWindow: scaledWindow})
+	commands := &perCommand{sim: sim, gap: scaledWindow, tune: func(c *guance.Config) {
+		fastRetries(c)
+		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
+	}}
+	const sources = 12
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: commands.factories(),
+		Steps: []resource.TestStep{{
+			Config: manyPeriods(sim, sources),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.guance_billing_details.day0", at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+				statecheck.ExpectKnownValue("data.guance_billing_details.day11", at("records"), knownvalue.ListSizeExact(8)),
+			},
+		}},
+	})
+	sent := commands.requests()
+	t.Logf("billing requests per Terraform command: %v", sent)
+	if len(sent) == 0 {
+		t.Fatal("no command read billing")
+	}
+	for i, n := range sent {
+		if n != sources {
+			t.Errorf("command %d sent %d requests for %d data sources: the limit was hit and retried", i+1, n, sources)
+		}
+	}
+}
+
+// The control for the test above: a client that does not pace at the simulator's limit is
+// refused and has to retry, so the simulator does enforce the limit the test relies on.
+func TestAClientPacedAboveTheLimitIsRefusedAndRetries(t *testing.T) {
+	sim := newSim(t, guancesim.Options{RateLimit: scaledLimit, RateWindow: scaledWindow})
+	commands := &perCommand{sim: sim, gap: scaledWindow, tune: func(c *guance.Config) {
+		// Backoffs long enough to outwait the window; pacing well above the limit.
+		c.BaseDelay, c.MaxDelay = 100*time.Millisecond, scaledWindow
+		c.RateLimit, c.RateWindow = 10*scaledLimit, scaledWindow
+	}}
+	const sources = 12
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: commands.factories(),
+		Steps: []resource.TestStep{{
+			Config: manyPeriods(sim, sources),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.guance_billing_details.day11", at("records"), knownvalue.ListSizeExact(8)),
+			},
+		}},
+	})
+	sent := commands.requests()
+	t.Logf("billing requests per Terraform command: %v", sent)
+	if len(sent) == 0 || sent[0] <= sources {
+		t.Errorf("requests per command %v: the first should exceed %d, the limit refusing some", sent, sources)
+	}
+}
+
+// Data sources that read the same period share one request per run, whatever Terraform's
+// parallel reads do.
+func TestIdenticalReadsInOneRunShareOneRequest(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	commands := &perCommand{sim: sim, tune: fastRetries}
+	var config strings.Builder
+	config.WriteString(simProvider(sim))
+	for i := range 6 {
+		fmt.Fprintf(&config, "\ndata \"guance_billing_details\" \"same%d\" {\n  start_date = \"2024-03-01\"\n  end_date   = \"20240301\"\n}\n", i)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: commands.factories(),
+		Steps: []resource.TestStep{{
+			Config: config.String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.guance_billing_details.same5", at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+			},
+		}},
+	})
+	sent := commands.requests()
+	t.Logf("billing requests per Terraform command: %v", sent)
+	if len(sent) == 0 {
+		t.Fatal("no command read billing")
+	}
+	for i, n := range sent {
+		if n != 1 {
+			t.Errorf("command %d sent %d requests for six reads of one period", i+1, n)
+		}
+	}
+}
+
+// A smaller soak through Terraform: with 30% of the answers transient faults of every kind, a
+// plan of sixteen periods still gives each one its exact total.
+func TestPlansRideOutTransientFaultsWithExactTotals(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	sim.SetFaultRate(0.3, 7, guancesim.TransientFaults()...)
+	const sources = 16
+	var checks []statecheck.StateCheck
+	for i := range sources {
+		day := guance.Date{Year: 2024, Month: time.March, Day: 1}.AddDays(i)
+		total := decimal.Zero
+		for _, r := range guancesim.Records(guancesim.Options{}, day.Time(), day.Time()) {
+			total = total.Add(decimal.RequireFromString(r.Text("billingResult")))
+		}
+		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.guance_billing_details.day%d", i),
+			at("total_billing_result"), knownvalue.NumberExact(num(total.String()))))
+	}
+	// Retries take the run past the API's 20 requests a minute, which the client would wait
+	// out; this simulator enforces no limit, so the client need not pace.
+	unpaced := &perCommand{sim: sim, tune: func(c *guance.Config) {
+		fastRetries(c)
+		c.RateLimit = 1000
+	}}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: unpaced.factories(),
+		Steps:                    []resource.TestStep{{Config: manyPeriods(sim, sources), ConfigStateChecks: checks}},
+	})
+	served := sim.FaultsServed()
+	t.Logf("%d billing requests, faults served: %v", sim.Requests(), served)
+	if len(served) == 0 {
+		t.Error("no fault was served: the test proves nothing")
+	}
+}
+
+// A record dated outside the requested period is kept, as the API sent it, and Terraform
+// shows a warning that names it.
+func TestARecordOutsideThePeriodComesWithAWarningNamingIt(t *testing.T) {
+	logs := traceLogs(t)
+	sim := newSim(t, guancesim.Options{})
+	sim.InjectFault(guancesim.FaultRecordOutsidePeriod, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(9)),
+				expect(at("records", 8, "date"), knownvalue.StringExact("2024-03-02")),
+			},
+		}},
+	})
+	log := logs()
+	for _, want := range []string{
+		"Response contains warning diagnostic",
+		"Guance billing record outside the period",
+		`billing record 9 (productDetail \"Log\") is dated 2024-03-02, outside the requested period 2024-03-01 to 2024-03-01`,
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+}

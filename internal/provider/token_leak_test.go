@@ -1,0 +1,163 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// leakToken is distinctive so that finding it anywhere means it leaked.
+const leakToken = "tok-LEAKCHECK-5f1d9c3a7b2e"
+
+// traceLogs turns TRACE logging on for the rest of the test and returns a function that reads
+// what was logged. TF_LOG_PATH_MASK sends both the Terraform CLI's log and, through
+// terraform-plugin-log's test sink, the in-process provider's log to one file per test.
+func traceLogs(t *testing.T) func() string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
+	return func() string {
+		t.Helper()
+		var all strings.Builder
+		files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+		return all.String()
+	}
+}
+
+// withoutHarnessConfig drops the test harness's dump of the configuration it writes for each
+// step (sdk.helper_resource's multi-line field test_terraform_configuration, its lines indented
+// "  | "): that configuration is the test's own text, token included when the token is
+// configured there. Every other line is kept.
+func withoutHarnessConfig(log string) string {
+	var kept []string
+	inDump := false
+	for _, line := range strings.Split(log, "\n") {
+		switch {
+		case line == "  test_terraform_configuration=":
+			inDump = true
+		case inDump && strings.HasPrefix(line, "  | "):
+		default:
+			inDump = false
+			kept = append(kept, line)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// noTokenInState fails when the token is anywhere in the state, values and metadata alike.
+type noTokenInState struct{}
+
+func (noTokenInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	state, err := json.Marshal(req.State)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case strings.Contains(string(state), leakToken):
+		resp.Error = errors.New("the access token is in the state")
+	}
+}
+
+// The token reaches the simulator on every request, yet appears in no log line at TRACE, no
+// diagnostic and no state: on a good read, on a rejected token and on a read that fails,
+// whether the token comes from the configuration or from GUANCE_ACCESS_TOKEN.
+func TestTheTokenAppearsInNoLogDiagnosticOrState(t *testing.T) {
+	sources := map[string]func(t *testing.T, sim *guancesim.Server) string{
+		"configuration": func(_ *testing.T, sim *guancesim.Server) string {
+			return "provider \"guance\" {\n  endpoint     = \"" + sim.URL() + "\"\n  access_token = \"" + leakToken + "\"\n}\n"
+		},
+		"environment": func(t *testing.T, sim *guancesim.Server) string {
+			t.Setenv(EnvAccessToken, leakToken)
+			return "provider \"guance\" {\n  endpoint = \"" + sim.URL() + "\"\n}\n"
+		},
+	}
+	for source, providerBlock := range sources {
+		t.Run(source, func(t *testing.T) {
+			logs := traceLogs(t)
+			sim := newSim(t, guancesim.Options{Token: leakToken})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config: billingConfig(providerBlock(t, sim), "2024-03-01", "2024-03-01"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+						noTokenInState{},
+					},
+				}},
+			})
+			if sim.Requests() == 0 {
+				t.Fatal("no request carried the token to the simulator")
+			}
+			rejecting := newSim(t, guancesim.Options{Token: "another-workspace-key"})
+			failing := newSim(t, guancesim.Options{Token: leakToken})
+			failing.InjectFault(guancesim.FaultInvalidJSON, 1)
+			for sim, want := range map[*guancesim.Server][]string{
+				rejecting: {"Guance rejected the access token", "HTTP 403", "ft.InvalidAPIKey"},
+				failing:   {"unusable answer", "invalid JSON"},
+			} {
+				diagnostics := failedPlanDiagnostics(t, billingConfig(providerBlock(t, sim), "2024-03-01", "2024-03-01"))
+				if !errorLike(want...).MatchString(diagnostics) {
+					t.Errorf("diagnostics lack %q:\n%s", want, diagnostics)
+				}
+				if strings.Contains(diagnostics, leakToken) {
+					t.Errorf("the access token is in the diagnostics:\n%s", diagnostics)
+				}
+			}
+
+			log := withoutHarnessConfig(logs())
+			// The log must hold the provider's own TRACE lines and its diagnostics, or its
+			// silence about the token would prove nothing.
+			for _, want := range []string{
+				"Guance API request headers", "DF-API-KEY: ***", "Guance API answer",
+				"Response contains error diagnostic", "Guance rejected the access token",
+			} {
+				if !strings.Contains(log, want) {
+					t.Errorf("the TRACE log lacks %q", want)
+				}
+			}
+			for _, line := range strings.Split(log, "\n") {
+				if strings.Contains(line, leakToken) {
+					t.Errorf("the access token is in the log: %.300s", line)
+				}
+			}
+		})
+	}
+}
+
+// failedPlanDiagnostics runs config, which must fail, and returns the diagnostics Terraform
+// printed.
+func failedPlanDiagnostics(t *testing.T, config string) string {
+	t.Helper()
+	var diagnostics string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		// ErrorCheck sees the step's error, the diagnostics as Terraform printed them, which
+		// ExpectError could only match, not hand over.
+		ErrorCheck: func(err error) error {
+			diagnostics = err.Error()
+			return nil
+		},
+		Steps: []resource.TestStep{{Config: config}},
+	})
+	if diagnostics == "" {
+		t.Fatal("the configuration did not fail")
+	}
+	return diagnostics
+}
