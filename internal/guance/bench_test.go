@@ -96,3 +96,56 @@ func BenchmarkEncodingJSONFloor(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLongPeriod compares reading a year in one request with reading its twelve months
+// concurrently and merging them, against a simulator that answers after a fixed latency plus
+// a time per day of the period, the shape of a server whose query grows with the period.
+func BenchmarkLongPeriod(b *testing.B) {
+	year := Period{Start: Date{2023, time.January, 1}, End: Date{2023, time.December, 31}}
+	for _, latency := range []struct {
+		name          string
+		fixed, perDay time.Duration
+	}{{"fixed300ms", 300 * time.Millisecond, 0}, {"fixed300ms+2ms/day", 300 * time.Millisecond, 2 * time.Millisecond}, {"fixed300ms+10ms/day", 300 * time.Millisecond, 10 * time.Millisecond}} {
+		sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: 100, Latency: latency.fixed, LatencyPerDay: latency.perDay})
+		newClient := func() *Client {
+			c, err := New(Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return c
+		}
+		b.Run(latency.name+"/one-request", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := newClient().BillingDetails(context.Background(), year); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(latency.name+"/month-windows", func(b *testing.B) {
+			for b.Loop() {
+				c := newClient()
+				months := make([]*BillingDetails, 12)
+				errs := make(chan error, 12)
+				for m := range 12 {
+					go func() {
+						start := Date{2023, time.Month(m + 1), 1}
+						end := DateOf(start.Time().AddDate(0, 1, -1))
+						d, err := c.BillingDetails(context.Background(), Period{Start: start, End: end})
+						months[m] = d
+						errs <- err
+					}()
+				}
+				for range 12 {
+					if err := <-errs; err != nil {
+						b.Fatal(err)
+					}
+				}
+				merged := &BillingDetails{Period: year}
+				for _, d := range months {
+					merged.Records = append(merged.Records, d.Records...)
+				}
+			}
+		})
+		sim.Close()
+	}
+}

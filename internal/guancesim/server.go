@@ -40,6 +40,9 @@ type Options struct {
 	// Latency is added before every answer; a request cancelled meanwhile
 	// gets no answer.
 	Latency time.Duration
+	// LatencyPerDay is added for each day of a billing detail period, on top of Latency:
+	// a server whose work grows with the period, for measuring split reads.
+	LatencyPerDay time.Duration
 	// RateLimit is the maximum number of requests accepted per API key in any
 	// rolling RateWindow; 0 disables rate limiting.
 	RateLimit int
@@ -288,7 +291,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		a, fault = s.route(r, trace)
 	}
-	if !s.sleep(r.Context(), s.opts.Latency) {
+	if !s.sleep(r.Context(), s.opts.Latency+time.Duration(a.days)*s.opts.LatencyPerDay) {
 		abort()
 	}
 	if fault != "" {
@@ -401,7 +404,9 @@ func (s *Server) listAnswer(from, to int, fault FaultKind, trace string) answer 
 		w.buf = append(w.buf, ']')
 		parts = [][]byte{content[:len(content)-1], w.buf}
 	}
-	return okAnswer(trace, parts...)
+	ok := okAnswer(trace, parts...)
+	ok.days = to - from + 1
+	return ok
 }
 
 // balanceAnswer is the balance/get answer, altered by the content faults.
@@ -447,6 +452,7 @@ func isJSONNumber(v string) bool {
 // answer is a complete HTTP answer whose body is the concatenation of parts
 // (so cached content is never copied).
 type answer struct {
+	days        int // days of the billing period served, for LatencyPerDay
 	status      int
 	contentType string // "" means application/json
 	retryAfter  string

@@ -431,3 +431,14 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("faults %d, requests %d+%d", total, s.Requests(), s.RequestsTo(PathBalance))
 	}
 }
+
+func TestLatencyPerDayGrowsWithThePeriod(t *testing.T) {
+	s := newTestServer(t, Options{LatencyPerDay: 20 * time.Millisecond})
+	for end, least := range map[string]time.Duration{"20240101": 20 * time.Millisecond, "20240110": 200 * time.Millisecond} {
+		start := time.Now()
+		call(t, s, list("20240101", end), DefaultToken)
+		if took := time.Since(start); took < least {
+			t.Errorf("period to %s answered after %s, before its %s of latency", end, took, least)
+		}
+	}
+}

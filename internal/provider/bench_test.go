@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -46,5 +48,33 @@ func BenchmarkProviderRead(b *testing.B) {
 				b.ReportMetric(float64(stateBytes), "state-bytes")
 			})
 		}
+	}
+}
+
+// BenchmarkTerraformStateNumberFormatting measures what Terraform core spends writing a data
+// source's numbers into state (go-cty's JSON encoding, which core runs twice per read while
+// planning). Exact decimals arrive as 512-bit numbers, and formatting each of them back to its
+// shortest decimal costs far more than an integer or a float64 does; this, not the provider,
+// is what a plan over many records spends most of its time on. See BENCHMARKS.md.
+func BenchmarkTerraformStateNumberFormatting(b *testing.B) {
+	for name, number := range map[string]func(i int) cty.Value{
+		"exact-decimal": func(i int) cty.Value { return cty.MustParseNumberVal(fmt.Sprintf("%d.52", i)) },
+		"float64":       func(i int) cty.Value { return cty.NumberFloatVal(float64(i) + 0.52) },
+		"integer":       func(i int) cty.Value { return cty.NumberIntVal(int64(i)) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			values := make([]cty.Value, 10000)
+			for i := range values {
+				values[i] = number(i)
+			}
+			list := cty.ListVal(values)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ctyjson.Marshal(list, list.Type()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(values)), "ns/number")
+		})
 	}
 }
