@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"testing"
 	"unicode/utf8"
@@ -32,6 +33,30 @@ func FuzzParseDate(f *testing.F) {
 			if back, err := ParseDate(form); err != nil || back != d {
 				t.Fatalf("ParseDate(%q) = %+v but %q reads back as %+v, %v", s, d, form, back, err)
 			}
+		}
+	})
+}
+
+// FuzzCheckEndpoint: an accepted endpoint is https, or http to a loopback host; it carries no
+// user information, query or fragment; and checking it again changes nothing.
+func FuzzCheckEndpoint(f *testing.F) {
+	f.Fuzz(func(t *testing.T, endpoint string) {
+		base, err := CheckEndpoint(endpoint)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("CheckEndpoint(%q) = %q, which does not parse: %v", endpoint, base, err)
+		}
+		if !(u.Scheme == "https" || (u.Scheme == "http" && IsLoopbackHost(u.Hostname()))) {
+			t.Fatalf("CheckEndpoint(%q) accepted %q: plain http to a host that is not loopback", endpoint, base)
+		}
+		if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
+			t.Fatalf("CheckEndpoint(%q) accepted %q", endpoint, base)
+		}
+		if again, err := CheckEndpoint(base); err != nil || again != base {
+			t.Fatalf("CheckEndpoint(%q) = %q, but checking that gives %q, %v", endpoint, base, again, err)
 		}
 	})
 }
