@@ -49,7 +49,7 @@ func FuzzCheckEndpoint(f *testing.F) {
 		if err != nil {
 			t.Fatalf("CheckEndpoint(%q) = %q, which does not parse: %v", endpoint, base, err)
 		}
-		if !(u.Scheme == "https" || (u.Scheme == "http" && IsLoopbackHost(u.Hostname()))) {
+		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopbackHost(u.Hostname())) {
 			t.Fatalf("CheckEndpoint(%q) accepted %q: plain http to a host that is not loopback", endpoint, base)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
