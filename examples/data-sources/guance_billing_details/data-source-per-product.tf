@@ -10,8 +10,9 @@ variable "product_budgets" {
 }
 
 data "guance_billing_details" "q1" {
-  start_date = "2024-01-01"
-  end_date   = "2024-03-31"
+  start_date      = "2024-01-01"
+  end_date        = "2024-03-31"
+  include_records = false # only the totals are needed
 
   lifecycle {
     postcondition {

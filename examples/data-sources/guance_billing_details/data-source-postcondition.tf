@@ -1,18 +1,20 @@
-# Block the plan when the month so far has cost more than a budget. plantimestamp() is known
-# while planning, so the data source is read, and the postcondition decided, during the plan.
+# Block the plan when the month so far has cost more than a budget. The period comes from
+# plantimestamp(), which is known while planning, so the data source is read, and the
+# postcondition decided, during the plan.
 locals {
-  billing_today = formatdate("YYYY-MM-DD", timeadd(plantimestamp(), "8h")) # Guance's China sites bill in UTC+8
-  month_start   = formatdate("YYYY-MM-01", timeadd(plantimestamp(), "8h"))
+  # By the billing day of Guance's China sites (UTC+8); a third argument names another zone.
+  month = provider::guance::billing_period("month_to_date", plantimestamp())
 }
 
 data "guance_billing_details" "month_to_date" {
-  start_date = local.month_start
-  end_date   = local.billing_today
+  start_date      = local.month.start_date
+  end_date        = local.month.end_date
+  include_records = false # only the total is needed
 
   lifecycle {
     postcondition {
       condition     = self.total_billing_result <= 100000
-      error_message = "Guance spending from ${local.month_start} to ${local.billing_today} is ${self.total_billing_result} CNY, over the 100000 CNY monthly budget."
+      error_message = "Guance spending from ${local.month.start_date} to ${local.month.end_date} is ${self.total_billing_result} CNY, over the 100000 CNY monthly budget."
     }
   }
 }
