@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make demo: build the provider and plan examples/cost-guard three times: within budget, with a
-# warning threshold the spending passes (a check block: it warns, the plan passes), and with a
-# budget it blows (a postcondition: the plan fails). Without GUANCE_ACCESS_TOKEN it starts the
+# make demo: build the provider and plan examples/cost-guard three times: within budget (it
+# shows the month's totals and the account balance), with a warning threshold the spending
+# passes (a check block: it warns, the plan passes), and with a budget it blows (a
+# postcondition: the plan fails). Without GUANCE_ACCESS_TOKEN it starts the
 # simulator on loopback and reads from it; with the variable set, it reads the real API
 # (GUANCE_REGION or GUANCE_ENDPOINT pick the site).
 set -euo pipefail
@@ -30,7 +31,7 @@ plan() {
 }
 
 echo
-echo "==> 1. terraform plan within budget: it passes and shows the month's totals"
+echo "==> 1. terraform plan within budget: it passes and shows the month's totals and the account balance"
 plan
 echo
 echo "==> 2. the same plan warning from half of each budget: a failed check only warns, the plan passes"

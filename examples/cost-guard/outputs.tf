@@ -1,6 +1,6 @@
 output "period" {
   description = "The month-to-date period read, first and last day inclusive."
-  value       = { start_date = local.month_from, end_date = local.as_of }
+  value       = local.period
 }
 
 output "total_billing_result" {
@@ -21,4 +21,9 @@ output "monthly_budget_used_percent" {
 output "product_budgets_used_percent" {
   description = "The share of each product budget spent so far, in percent, rounded down to a tenth."
   value       = local.product_used_percent
+}
+
+output "total_balance" {
+  description = "What the account holds across cash, coupons and stored-value cards, in CNY (exact)."
+  value       = data.guance_billing_balance.account.total_balance
 }

@@ -34,19 +34,25 @@ variable "warn_at_ratio" {
   }
 }
 
+variable "balance_floor" {
+  description = "The least the account may hold, in CNY, across cash, coupons and stored-value cards. A plan is blocked when the balance is lower."
+  type        = number
+  default     = 5000
+}
+
 variable "as_of" {
-  description = "The last day of the month-to-date period, as YYYY-MM-DD. Null (the default) means the day the plan runs, on the billing clock (utc_offset); set it to guard or replay a past month."
+  description = "The last day of the month-to-date period, as YYYY-MM-DD: a billing day. Null (the default) means the billing day the plan runs on (in billing_time_zone); set it to guard or replay a past month."
   type        = string
   default     = null
 
   validation {
-    condition     = var.as_of == null || can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", var.as_of))
-    error_message = "as_of must be a date as YYYY-MM-DD, such as 2024-03-15."
+    condition     = var.as_of == null || can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", var.as_of)) && can(formatdate("YYYY-MM-DD", "${var.as_of}T00:00:00Z"))
+    error_message = "as_of must be a date as YYYY-MM-DD, such as 2024-03-15, and a real calendar day."
   }
 }
 
-variable "utc_offset" {
-  description = "How far the billing day is ahead of UTC, as a Terraform duration. Guance's China sites bill by China Standard Time (8h)."
+variable "billing_time_zone" {
+  description = "The time zone whose calendar day is the billing day, as a UTC offset (\"+08:00\") or an IANA zone name (\"UTC\"). Guance's China sites bill by China Standard Time, +08:00."
   type        = string
-  default     = "8h"
+  default     = "+08:00"
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,9 +30,11 @@ const (
 	examplesDir   = "../../examples"
 	costGuardDir  = examplesDir + "/cost-guard"
 	costGuardWarn = "check.budget_threshold"
-	// billingOffset is the cost guard's default utc_offset: the China sites' billing clock.
-	billingOffset = 8 * time.Hour
+	costGuardRead = "data.guance_billing_details.month"
 )
+
+// billingZone is the cost guard's default billing_time_zone: the China sites' UTC+8.
+var billingZone = time.FixedZone("+08:00", 8*60*60)
 
 // spend is what the simulator bills over a period, summed exactly from guancesim.Records so
 // that the expectations do not go through the client under test.
@@ -70,6 +73,21 @@ func decimalText(r *big.Rat) string {
 	return strings.TrimSuffix(s, ".")
 }
 
+// simBalanceText is the simulator's default balance total, summed exactly from
+// guancesim.DefaultBalance.
+func simBalanceText(t *testing.T) string {
+	t.Helper()
+	total := new(big.Rat)
+	for _, text := range []string{guancesim.DefaultBalance.Cash, guancesim.DefaultBalance.Coupon, guancesim.DefaultBalance.StoredCard} {
+		amount, ok := new(big.Rat).SetString(text)
+		if !ok {
+			t.Fatalf("balance %q is not a decimal", text)
+		}
+		total.Add(total, amount)
+	}
+	return decimalText(total)
+}
+
 func (s spend) totalText() string              { return decimalText(s.total) }
 func (s spend) productText(name string) string { return decimalText(s.byProduct[name]) }
 
@@ -78,6 +96,23 @@ func usedPercent(amount *big.Rat, budget int64) string {
 	tenths := new(big.Rat).Quo(new(big.Rat).Mul(amount, big.NewRat(1000, 1)), big.NewRat(budget, 1))
 	floor := new(big.Int).Quo(tenths.Num(), tenths.Denom())
 	return decimalText(new(big.Rat).SetFrac(floor, big.NewInt(10)))
+}
+
+// The cost guard's messages, as the module words them, for the tests and the guide's quotes.
+
+func overMonthlyBudget(s spend, budget int64) string {
+	return fmt.Sprintf("Guance spending from %s to %s is %s CNY, over the monthly budget of %d CNY.", s.start, s.end, s.totalText(), budget)
+}
+
+func nearMonthlyBudget(s spend, budget int64, threshold string) string {
+	return fmt.Sprintf("Guance spending from %s to %s is %s CNY, %s%% of the monthly budget of %d CNY (the warning threshold is %s%%).",
+		s.start, s.end, s.totalText(), usedPercent(s.total, budget), budget, threshold)
+}
+
+func belowBalanceFloor(t *testing.T, floor int64) string {
+	t.Helper()
+	return fmt.Sprintf("The Guance account balance is %s CNY, below the floor of %d CNY: top up the account, or lower balance_floor.",
+		simBalanceText(t), floor)
 }
 
 // costGuardCase runs examples/cost-guard as a user would: the provider block is empty, so
@@ -124,15 +159,31 @@ func TestCostGuardWithinBudgetPlansWithExactTotals(t *testing.T) {
 				"Log":            knownvalue.NumberExact(num(usedPercent(march.byProduct["Log"], 50000))),
 				"Session Replay": knownvalue.NumberExact(num(usedPercent(march.byProduct["Session Replay"], 10000))),
 			})),
+			output("total_balance", knownvalue.NumberExact(num(simBalanceText(t)))),
+			// The module uses only totals, so it keeps the records out of state.
+			statecheck.ExpectKnownValue(costGuardRead, at("records"), knownvalue.Null()),
 		},
 	}))
 }
 
-// Without as_of the period is the month so far on the billing clock of plantimestamp().
+// Without as_of the period is the month so far on the billing day of plantimestamp(), in
+// UTC+8 by default or in billing_time_zone.
 func TestCostGuardDefaultPeriodIsMonthToDateAtPlanTime(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t}},
+			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t, zone: billingZone}},
+		},
+	}))
+}
+
+func TestCostGuardDefaultPeriodFollowsBillingTimeZone(t *testing.T) {
+	// Ten hours behind UTC, eighteen behind the default: most hours of a day, the billing
+	// day differs from UTC+8's.
+	zone := time.FixedZone("-10:00", -10*60*60)
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{"billing_time_zone": config.StringVariable("-10:00")},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t, zone: zone}},
 		},
 	}))
 }
@@ -151,8 +202,7 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
-				fmt.Sprintf("Guance spending from 2024-03-01 to 2024-03-31 is %s CNY, %s%% of the monthly budget of 100000 CNY (the warning threshold is 50%%).",
-					march.totalText(), usedPercent(march.total, 100000)),
+				nearMonthlyBudget(march, 100000, "50"),
 				fmt.Sprintf("Guance products near their budgets: Log has cost %s CNY, %s%% of its budget of 50000 CNY; Metric has cost %s CNY, %s%% of its budget of 5000 CNY.",
 					march.productText("Log"), usedPercent(march.byProduct["Log"], 50000),
 					march.productText("Metric"), usedPercent(march.byProduct["Metric"], 5000)),
@@ -172,7 +222,7 @@ func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
 			"monthly_budget": config.IntegerVariable(1000),
 		},
 		ExpectError: errorLike("Resource postcondition failed",
-			"Guance spending from 2024-03-01 to 2024-03-15 is "+march.totalText()+" CNY, over the monthly budget of 1000 CNY."),
+			overMonthlyBudget(march, 1000)),
 	}))
 }
 
@@ -196,11 +246,53 @@ func TestCostGuardBlocksPlanOverProductBudgetNamingTheProduct(t *testing.T) {
 	}))
 }
 
-func TestCostGuardRefusesMalformedAsOf(t *testing.T) {
+// The balance guard names the balance and the floor, so the reader knows how far to top up.
+func TestCostGuardBlocksPlanBelowBalanceFloor(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{"as_of": config.StringVariable("15/03/2024")},
-		ExpectError:     errorLike("as_of must be a date as YYYY-MM-DD"),
+		ConfigVariables: config.Variables{
+			"as_of":         config.StringVariable("2024-03-15"),
+			"balance_floor": config.IntegerVariable(20000),
+		},
+		ExpectError: errorLike("Resource postcondition failed", belowBalanceFloor(t, 20000)),
 	}))
+}
+
+func TestCostGuardRefusesMalformedAsOf(t *testing.T) {
+	for _, asOf := range []string{"15/03/2024", "2024-02-30"} {
+		t.Run(strings.ReplaceAll(asOf, "/", "-"), func(t *testing.T) {
+			resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+				ConfigVariables: config.Variables{"as_of": config.StringVariable(asOf)},
+				ExpectError:     errorLike("as_of must be a date as YYYY-MM-DD, such as 2024-03-15, and a real calendar day."),
+			}))
+		})
+	}
+}
+
+// The guide quotes Terraform's output for the cost guard: each quoted line of main.tf must be
+// that line of the module, and each message the one the module gives for the quoted run.
+func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
+	guide := readFile(t, "../../templates/guides/cost-guard.md.tmpl")
+	module := strings.Split(readFile(t, costGuardDir+"/main.tf"), "\n")
+	quotes := regexp.MustCompile(`(?m)^  on main\.tf line (\d+), in .*:\n +(\d+): (.*)$`).FindAllStringSubmatch(guide, -1)
+	if len(quotes) == 0 {
+		t.Fatal("the guide quotes no line of main.tf; update this test with the guide")
+	}
+	for _, q := range quotes {
+		line, err := strconv.Atoi(q[1])
+		if err != nil || q[2] != q[1] || line < 1 || line > len(module) || module[line-1] != q[3] {
+			t.Errorf("the guide quotes main.tf line %s as %q, but the module has a different line there: "+
+				"plan the module again and update templates/guides/cost-guard.md.tmpl", q[1], q[3])
+		}
+	}
+	for _, message := range []string{
+		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000),
+		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50"),
+		belowBalanceFloor(t, 20000),
+	} {
+		if !errorLike(message).MatchString(guide) {
+			t.Errorf("the guide does not quote the cost guard's message %q", message)
+		}
+	}
 }
 
 // checkScopedRead finds a data source inside a check block: Terraform reads it again at
@@ -230,6 +322,31 @@ func TestExamplesRunAgainstTheSimulator(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The filter example's totals are those of the kept products alone, and its records hold
+// nothing else.
+func TestFiltersExampleTotalsCoverOnlyTheKeptRecords(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-31")
+	kept := new(big.Rat)
+	for _, product := range []string{"Log", "Metric", "APM Trace"} {
+		kept.Add(kept, march.byProduct[product])
+	}
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: exampleConfig(t, sim, "data-sources/guance_billing_details/data-source-filters.tf"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				output("observability_total", knownvalue.NumberExact(num(decimalText(kept)))),
+				output("observability_products_billed", knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("Log"), knownvalue.StringExact("Metric"), knownvalue.StringExact("APM Trace"),
+				})),
+				// measurement "logging" is Log's billing key.
+				output("logging_total", knownvalue.NumberExact(num(march.productText("Log")))),
+			},
+		}},
+	})
 }
 
 // deferredRead needs the provider configured while planning, but its dates are unknown until
@@ -321,9 +438,12 @@ func (e expectCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 }
 
 // expectMonthToDateAtPlanTime asserts that the cost guard planned the month so far as of
-// the plan's own timestamp (plantimestamp()) on the billing clock, with that period's
+// the plan's own timestamp (plantimestamp()) on the billing day of zone, with that period's
 // exact total.
-type expectMonthToDateAtPlanTime struct{ t *testing.T }
+type expectMonthToDateAtPlanTime struct {
+	t    *testing.T
+	zone *time.Location
+}
 
 func (e expectMonthToDateAtPlanTime) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	planned, err := time.Parse(time.RFC3339, req.Plan.Timestamp)
@@ -331,7 +451,7 @@ func (e expectMonthToDateAtPlanTime) CheckPlan(_ context.Context, req plancheck.
 		resp.Error = fmt.Errorf("plan timestamp %q: %w", req.Plan.Timestamp, err)
 		return
 	}
-	today := planned.Add(billingOffset)
+	today := planned.In(e.zone)
 	want := simSpend(e.t, today.Format("2006-01-02")[:8]+"01", today.Format(time.DateOnly))
 	period, total := plannedOutput(req.Plan, "period"), plannedOutput(req.Plan, "total_billing_result")
 	wantPeriod := map[string]any{"start_date": want.start, "end_date": want.end}
