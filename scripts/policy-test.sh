@@ -64,10 +64,11 @@ expect "the module's failed check is a policy warning" 1 \
   judge warn "$policy/budgets.json"
 
 cat >"$work/strict.json" <<'JSON'
-{"guance_budgets": {"monthly": 80000, "products": {"Log": 30000.5, "Metric": 10000}}}
+{"guance_budgets": {"monthly": 80000, "products": {"Log": 30000.5, "Metric": 10000}, "balance_floor": 20000}}
 JSON
-expect "stricter budgets deny the same plan, naming the spend and the budget" 1 \
-  "data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, over the budget of 80000 CNY.
+expect "stricter budgets deny the same plan, naming the spend and the budget, the balance and the floor" 1 \
+  "data.guance_billing_balance.account: the Guance account balance is 15373.9 CNY, below the floor of 20000 CNY.
+data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, over the budget of 80000 CNY.
 data.guance_billing_details.month: Log has cost 30074.9 CNY from 2024-03-01 to 2024-03-31, over its budget of 30000.5 CNY." \
   judge deny "$work/strict.json"
 

@@ -3,16 +3,20 @@
 # description: |
 #   Reads the JSON plan (terraform show -json) of a configuration that reads
 #   guance_billing_details, and denies it when the spending read during the plan is over the
-#   budgets in data.guance_budgets: "monthly" for the total, "products" per product_detail.
+#   budgets in data.guance_budgets: "monthly" for the total, "products" per product_detail;
+#   and, when it reads guance_billing_balance, when the balance is below "balance_floor".
 #   The budgets live with the policy, apart from the Terraform code they govern.
 package guance.cost_guard
 
-# Every guance_billing_details read during the plan, in the root module or a child module.
-billing_reads contains read if {
+# Every read of a data source of this type during the plan, in the root module or a child
+# module.
+reads(type) := {read |
 	walk(object.get(input, ["prior_state", "values", "root_module"], {}), [_, read])
 	read.mode == "data"
-	read.type == "guance_billing_details"
+	read.type == type
 }
+
+billing_reads := reads("guance_billing_details")
 
 deny contains msg if {
 	some read in billing_reads
@@ -30,6 +34,15 @@ deny contains msg if {
 	spend > budget
 	msg := sprintf("%s: %s has cost %v CNY from %s to %s, over its budget of %v CNY.", [
 		read.address, product, spend, read.values.start_date, read.values.end_date, budget,
+	])
+}
+
+# Without a balance_floor in the budgets, the balance is not judged.
+deny contains msg if {
+	some read in reads("guance_billing_balance")
+	read.values.total_balance < data.guance_budgets.balance_floor
+	msg := sprintf("%s: the Guance account balance is %v CNY, below the floor of %v CNY.", [
+		read.address, read.values.total_balance, data.guance_budgets.balance_floor,
 	])
 }
 

@@ -60,6 +60,29 @@ test_read_deferred_to_apply_is_denied if {
 		with data.guance_budgets as budgets
 }
 
+# A plan that read the account's balance, with this total.
+plan_with_balance(total) := {"prior_state": {"values": {"root_module": {"resources": [{
+	"address": "data.guance_billing_balance.account",
+	"mode": "data",
+	"type": "guance_billing_balance",
+	"values": {"total_balance": total},
+}]}}}}
+
+test_balance_below_floor_is_denied if {
+	cost_guard.deny == {"data.guance_billing_balance.account: the Guance account balance is 499.99 CNY, below the floor of 500 CNY."} with input as plan_with_balance(499.99)
+		with data.guance_budgets as object.union(budgets, {"balance_floor": 500})
+}
+
+test_balance_at_floor_is_allowed if {
+	count(cost_guard.deny) == 0 with input as plan_with_balance(500)
+		with data.guance_budgets as object.union(budgets, {"balance_floor": 500})
+}
+
+test_balance_without_floor_is_not_judged if {
+	count(cost_guard.deny) == 0 with input as plan_with_balance(0)
+		with data.guance_budgets as budgets
+}
+
 test_failed_checks_are_warnings if {
 	checks := {"checks": [
 		{"status": "pass", "instances": [{"status": "pass"}]},
