@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -55,11 +56,14 @@ func billingDetailsSchema() schema.Schema {
 	}
 	filterAttr := func(what, field string) schema.SetAttribute {
 		return schema.SetAttribute{
-			MarkdownDescription: "Keep only the records whose `" + field + "` is one of these " + what + ". Records and every total " +
+			MarkdownDescription: "Keep only the records whose `" + field + "` is one of these " + what + " (at least one; leave the " +
+				"attribute out to keep every record). Records and every total " +
 				"then cover the kept records only; records without a `" + field + "` are dropped. Filtering happens in the " +
 				"provider (the API has no filter), so it makes state smaller but not the request.",
 			ElementType: types.StringType,
 			Optional:    true,
+			// An empty set would read as "keep nothing" to some and "no filter" to others.
+			Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
 		}
 	}
 	sumAttr := func(over string) schema.NumberAttribute {

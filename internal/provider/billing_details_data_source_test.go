@@ -307,3 +307,20 @@ data "guance_billing_details" "test" {
 		}},
 	})
 }
+
+func TestBillingDetailsRefusesAnEmptyFilter(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: simProvider(sim) + `
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-01"
+  product_details = []
+}
+`,
+			ExpectError: errorLike("product_details", "set must contain at least 1 elements"),
+		}},
+	})
+}
