@@ -69,22 +69,23 @@ func manyPeriods(sim *guancesim.Server, n int) string {
 // A scaled-down version of the API's 20 requests a minute: 5 in any 500 ms.
 const scaledLimit, scaledWindow = 5, 500 * time.Millisecond
 
-// With the client paced at the simulator's limit, a dozen data sources plan without one rate
-// limit answer: each command sends exactly one request per data source, none retried.
-func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
+// scaledSources is how many data sources, each on a day of its own, the pacing tests plan.
+const scaledSources = 12
+
+// planUnderTheScaledLimit plans scaledSources data sources against a simulator enforcing the
+// scaled-down limit, with the client tuned by tune, and returns the billing requests each
+// Terraform command sent.
+func planUnderTheScaledLimit(t *testing.T, tune func(*guance.Config)) []int {
+	t.Helper()
 	sim := newSim(t, guancesim.Options{RateLimit: scaledLimit, RateWindow: scaledWindow})
-	commands := &perCommand{sim: sim, gap: scaledWindow, tune: func(c *guance.Config) {
-		fastRetries(c)
-		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
-	}}
-	const sources = 12
+	commands := &perCommand{sim: sim, gap: scaledWindow, tune: tune}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: commands.factories(),
 		Steps: []resource.TestStep{{
-			Config: manyPeriods(sim, sources),
+			Config: manyPeriods(sim, scaledSources),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.guance_billing_details.day0", at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
-				statecheck.ExpectKnownValue("data.guance_billing_details.day11", at("records"), knownvalue.ListSizeExact(8)),
+				statecheck.ExpectKnownValue(fmt.Sprintf("data.guance_billing_details.day%d", scaledSources-1), at("records"), knownvalue.ListSizeExact(8)),
 			},
 		}},
 	})
@@ -93,9 +94,19 @@ func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
 	if len(sent) == 0 {
 		t.Fatal("no command read billing")
 	}
+	return sent
+}
+
+// With the client paced at the simulator's limit, a dozen data sources plan without one rate
+// limit answer: each command sends exactly one request per data source, none retried.
+func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
+	sent := planUnderTheScaledLimit(t, func(c *guance.Config) {
+		fastRetries(c)
+		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
+	})
 	for i, n := range sent {
-		if n != sources {
-			t.Errorf("command %d sent %d requests for %d data sources: the limit was hit and retried", i+1, n, sources)
+		if n != scaledSources {
+			t.Errorf("command %d sent %d requests for %d data sources: the limit was hit and retried", i+1, n, scaledSources)
 		}
 	}
 }
@@ -103,26 +114,13 @@ func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
 // The control for the test above: a client that does not pace at the simulator's limit is
 // refused and has to retry, so the simulator does enforce the limit the test relies on.
 func TestAClientPacedAboveTheLimitIsRefusedAndRetries(t *testing.T) {
-	sim := newSim(t, guancesim.Options{RateLimit: scaledLimit, RateWindow: scaledWindow})
-	commands := &perCommand{sim: sim, gap: scaledWindow, tune: func(c *guance.Config) {
+	sent := planUnderTheScaledLimit(t, func(c *guance.Config) {
 		// Backoffs long enough to outwait the window; pacing well above the limit.
 		c.BaseDelay, c.MaxDelay = 100*time.Millisecond, scaledWindow
 		c.RateLimit, c.RateWindow = 10*scaledLimit, scaledWindow
-	}}
-	const sources = 12
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: commands.factories(),
-		Steps: []resource.TestStep{{
-			Config: manyPeriods(sim, sources),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.guance_billing_details.day11", at("records"), knownvalue.ListSizeExact(8)),
-			},
-		}},
 	})
-	sent := commands.requests()
-	t.Logf("billing requests per Terraform command: %v", sent)
-	if len(sent) == 0 || sent[0] <= sources {
-		t.Errorf("requests per command %v: the first should exceed %d, the limit refusing some", sent, sources)
+	if sent[0] <= scaledSources {
+		t.Errorf("the first command sent %d requests; the limit should have refused some of %d", sent[0], scaledSources)
 	}
 }
 
