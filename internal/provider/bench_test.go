@@ -27,8 +27,7 @@ func BenchmarkProviderRead(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/records=%v", size.name, include), func(b *testing.B) {
 				sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.perDay})
 				defer sim.Close()
-				t := &testing.T{}
-				config := configValue(t, frameworkModel{
+				config := configValue(b, frameworkModel{
 					StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue(size.lastDay),
 					IncludeRecords: types.BoolValue(include), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 				})
@@ -49,6 +48,47 @@ func BenchmarkProviderRead(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkFrameworkStateSet builds the same state the idiomatic way, State.Set on a model
+// of framework values, and marshals it: the work the state writer replaces (the framework's
+// own walk over the state after Read comes on top of it).
+func BenchmarkFrameworkStateSet(b *testing.B) {
+	sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: 274})
+	defer sim.Close()
+	client, err := guance.New(guance.Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
+	if err != nil {
+		b.Fatal(err)
+	}
+	details, err := client.BillingDetails(context.Background(), guance.Period{
+		Start: guance.Date{Year: 2023, Month: 1, Day: 1}, End: guance.Date{Year: 2023, Month: 12, Day: 31},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := frameworkModel{
+		StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue("2023-12-31"),
+		IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
+	}
+	records := details.Select(guance.Filter{})
+	b.Run("100k/framework", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			frameworkState(b, cfg, records, true)
+		}
+	})
+	b.Run("100k/state-writer", func(b *testing.B) {
+		q := billingQuery{includeRecords: true}
+		if err := configValue(b, cfg).As(&q.config); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := writeBillingState(q, records, guance.Sum(records)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkTerraformStateNumberFormatting measures what Terraform core spends writing a data

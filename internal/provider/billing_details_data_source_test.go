@@ -324,3 +324,22 @@ data "guance_billing_details" "test" {
 		}},
 	})
 }
+
+// A gateway that keeps failing outlasts the retries: the diagnostic says so and what to do.
+func TestBillingDetailsServerErrorsThatOutlastRetriesSayWhatToDo(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	sim.InjectFault(guancesim.FaultUnavailableHTML, 3)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: `
+provider "guance" {
+  endpoint     = "` + sim.URL() + `"
+  access_token = "` + guancesim.DefaultToken + `"
+  max_attempts = 3
+}
+` + billingConfig("", "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike("the API is failing", "HTTP 503", "The provider tried 3 times", "max_attempts and max_retry_wait"),
+		}},
+	})
+}

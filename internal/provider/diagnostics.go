@@ -67,6 +67,10 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 			"The API kept answering with its rate limit: "+apiErr.Error()+"."+retried+"\n\nThe key allows 20 requests a "+
 				"minute; another client may share the key. Lower requests_per_minute, raise max_retry_wait, or read "+
 				"fewer distinct periods in one run.")
+	case isAPI && apiErr.HTTPStatus >= 500:
+		return diag.NewErrorDiagnostic(summary+": the API is failing", "The Guance API, or a gateway in front of it, kept "+
+			"failing: "+apiErr.Error()+"."+retried+"\n\nThis is usually temporary: plan again later, or let the provider wait "+
+			"longer with max_attempts and max_retry_wait."+supportHint(apiErr.TraceID))
 	case isAPI:
 		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.Error()+"."+retried+
 			supportHint(apiErr.TraceID))

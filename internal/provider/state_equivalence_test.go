@@ -35,7 +35,7 @@ type frameworkModel struct {
 
 // frameworkState builds the state the idiomatic way, State.Set on a model, and marshals it
 // as the framework would send it.
-func frameworkState(t *testing.T, cfg frameworkModel, records []*guance.BillingRecord, includeRecords bool) []byte {
+func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingRecord, includeRecords bool) []byte {
 	t.Helper()
 	ctx := context.Background()
 	attrTypes := map[string]attr.Type{}
@@ -88,7 +88,7 @@ func frameworkState(t *testing.T, cfg frameworkModel, records []*guance.BillingR
 }
 
 // configValue is a data source configuration as Terraform sends it.
-func configValue(t *testing.T, cfg frameworkModel) tftypes.Value {
+func configValue(t testing.TB, cfg frameworkModel) tftypes.Value {
 	t.Helper()
 	schema := billingDetailsSchema()
 	records, _ := schema.Attributes["records"].GetType().(types.ListType)
