@@ -29,7 +29,7 @@ func (b *Balance) Total() decimal.Decimal {
 // successful answer: a plan sees one balance however many data sources read it, and spends
 // one request of the API's 20 a minute on it.
 func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
-	return c.balance.do(BalancePath, func() (*Balance, error) { return c.fetchBalance(ctx) })
+	return c.balance.do(ctx, BalancePath, c.fetchBalance)
 }
 
 func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
@@ -67,7 +67,7 @@ func (b *Balance) decode(dec *jsontext.Decoder) error {
 		}
 		number, badText, err := values.number(v)
 		if badText != "" && bad == nil {
-			bad = &contentError{fmt.Sprintf("%s is %q, which is not a number", name, badText)}
+			bad = &contentError{fmt.Sprintf("%s is %q, %s", name, badText, notAnAmount(badText))}
 		}
 		*into = number
 		return err

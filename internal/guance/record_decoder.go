@@ -68,13 +68,16 @@ func (d *recordDecoder) numberText(v jsontext.Value) (text []byte, bad string, e
 	case 'n':
 		return nil, "", nil
 	case '0':
+		if !isAmount(string(v)) {
+			return nil, truncate(string(v), 40), nil
+		}
 		return v, "", nil
 	case '"':
 		t, err := d.text(v)
 		if err != nil || t.IsNull() {
 			return nil, "", err
 		}
-		if isJSONNumber(t.Value()) {
+		if isAmount(t.Value()) {
 			return []byte(t.Value()), "", nil
 		}
 		return nil, t.Value(), nil
@@ -89,6 +92,14 @@ func (d *recordDecoder) number(v jsontext.Value) (Decimal, string, error) {
 		return Decimal{}, bad, err
 	}
 	return Decimal{text: string(text)}, "", nil
+}
+
+// notAnAmount says why a value was refused as an amount.
+func notAnAmount(bad string) string {
+	if isJSONNumber(bad) {
+		return fmt.Sprintf("a number out of the range of amounts (exponent beyond ±%d)", maxAmountExponent)
+	}
+	return "which is not a number"
 }
 
 // pendingNumber is a number of the record being read, at [start, end) of numberTexts.
@@ -167,7 +178,7 @@ func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecor
 		return &contentError{where + fmt.Sprintf(format, args...)}
 	}
 	if badField != "" {
-		return refuse("%s is %q, which is not a number", badField, badValue)
+		return refuse("%s is %q, %s", badField, badValue, notAnAmount(badValue))
 	}
 	if day.IsNull() || len(day.Value()) != len("2006-01-02") {
 		return refuse("consumeTimeOfDay %q is not a YYYY-MM-DD date", day.Value())

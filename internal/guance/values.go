@@ -2,6 +2,8 @@ package guance
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -27,9 +29,10 @@ type Decimal struct {
 	text string // canonical decimal text; "" means null
 }
 
-// ParseDecimal accepts the JSON number grammar (what the API sends, quoted or not).
+// ParseDecimal accepts the JSON number grammar (what the API sends, quoted or not), with an
+// exponent of at most ±100.
 func ParseDecimal(s string) (Decimal, error) {
-	if !isJSONNumber(s) {
+	if !isAmount(s) {
 		return Decimal{}, fmt.Errorf("%q is not a number", s)
 	}
 	return Decimal{text: s}, nil
@@ -94,8 +97,12 @@ func (d Decimal) Exact() decimal.Decimal {
 	if d.text == "" {
 		return decimal.Zero
 	}
-	// The text was checked against the JSON number grammar, which decimal always parses.
-	v, _ := decimal.NewFromString(d.text)
+	v, err := decimal.NewFromString(d.text)
+	if err != nil {
+		// ParseDecimal and the decoder admit only amounts decimal parses; a zero here would be
+		// a wrong total, so fail loudly.
+		panic(fmt.Sprintf("guance: amount %q was admitted but does not parse: %v", d.text, err))
+	}
 	return v
 }
 
@@ -135,6 +142,24 @@ func isJSONNumber(s string) bool {
 		}
 	}
 	return i == len(s)
+}
+
+// maxAmountExponent bounds the exponent of an amount. The API writes plain decimals; an
+// exponent beyond this is garbage that the decimal arithmetic (and Terraform) cannot hold.
+const maxAmountExponent = 100
+
+// isAmount reports whether s is a JSON number whose exponent, if any, is within
+// ±maxAmountExponent, and of sane length.
+func isAmount(s string) bool {
+	if len(s) > 128 || !isJSONNumber(s) {
+		return false
+	}
+	e := strings.IndexAny(s, "eE")
+	if e < 0 {
+		return true
+	}
+	exp, err := strconv.Atoi(strings.TrimPrefix(s[e+1:], "+"))
+	return err == nil && exp >= -maxAmountExponent && exp <= maxAmountExponent
 }
 
 // isNoneText reports whether the API meant "no value": it writes absent values as the string

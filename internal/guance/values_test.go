@@ -67,3 +67,27 @@ func TestTextTurnsNoneIntoNullAndKeepsUTF8(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestAmountsWithHugeExponentsAreRefusedNotSummedAsZero(t *testing.T) {
+	for _, s := range []string{"1e20000", "1e3000000000", "-5E+101", "1e-101"} {
+		if _, err := ParseDecimal(s); err == nil {
+			t.Errorf("%s was admitted as an amount", s)
+		}
+		text, bad, err := newRecordDecoder().numberText(jsontext.Value(s))
+		if err != nil || text != nil || bad == "" {
+			t.Errorf("%s: decoder admitted it (text %q, bad %q, err %v)", s, text, bad, err)
+		}
+		if why := notAnAmount(s); why != "a number out of the range of amounts (exponent beyond ±100)" {
+			t.Errorf("%s: %s", s, why)
+		}
+	}
+	for _, s := range []string{"1e100", "2.5E-100", "1e+3"} {
+		d, err := ParseDecimal(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if d.Exact().IsZero() {
+			t.Errorf("%s summed as 0", s)
+		}
+	}
+}
