@@ -49,7 +49,7 @@ type BillingDetails struct {
 // BillingDetails reads every billing record of the period. The answer is complete or an error:
 // never a partial list.
 func (c *Client) BillingDetails(ctx context.Context, period Period) (*BillingDetails, error) {
-	return c.cache.do(period, func() (*BillingDetails, error) {
+	return c.cache.do(ctx, period, func(ctx context.Context) (*BillingDetails, error) {
 		return c.fetchBillingDetails(ctx, period)
 	})
 }

@@ -1,6 +1,8 @@
 package guance
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -25,26 +27,39 @@ type periodCache = sharedReads[Period, *BillingDetails]
 
 func newPeriodCache() *periodCache { return newSharedReads[Period, *BillingDetails]() }
 
-func (c *sharedReads[K, V]) do(key K, fetch func() (V, error)) (V, error) {
-	c.mu.Lock()
-	if v, ok := c.done[key]; ok {
+// do returns the value of key, fetching it with ctx unless a read of it is in flight or done.
+// A caller stops waiting as soon as its own ctx is done; when the read it waited on was
+// cancelled by the caller that started it, it asks again with its own ctx.
+func (c *sharedReads[K, V]) do(ctx context.Context, key K, fetch func(context.Context) (V, error)) (V, error) {
+	var zero V
+	for {
+		c.mu.Lock()
+		v, ok := c.done[key]
 		c.mu.Unlock()
-		return v, nil
-	}
-	c.mu.Unlock()
-	shared, err, _ := c.flight.Do(fmt.Sprint(key), func() (any, error) {
-		v, err := fetch()
-		if err == nil {
-			c.mu.Lock()
-			c.done[key] = v
-			c.mu.Unlock()
+		if ok {
+			return v, nil
 		}
-		return v, err
-	})
-	if err != nil {
-		var zero V
-		return zero, err
+		shared := c.flight.DoChan(fmt.Sprint(key), func() (any, error) {
+			v, err := fetch(ctx)
+			if err == nil {
+				c.mu.Lock()
+				c.done[key] = v
+				c.mu.Unlock()
+			}
+			return v, err
+		})
+		select {
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		case r := <-shared:
+			if r.Err != nil && errors.Is(r.Err, context.Canceled) && ctx.Err() == nil {
+				continue
+			}
+			if r.Err != nil {
+				return zero, r.Err
+			}
+			v, _ := r.Val.(V)
+			return v, nil
+		}
 	}
-	v, _ := shared.(V)
-	return v, nil
 }

@@ -28,7 +28,8 @@ const (
 	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
 	DefaultRateWindow     = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
-	// memory: reading a body of blank padding up to the cap allocates four times the cap.
+	// memory: reading a body of blank padding up to the cap allocates about four times the cap
+	// (BenchmarkHugeAnswerRefusedAtTheDefaultCap).
 	DefaultMaxBodyBytes = 128 << 20
 	defaultBaseDelay    = time.Second
 	defaultMaxDelay     = 30 * time.Second
@@ -64,12 +65,11 @@ type Config struct {
 // Client reads the Guance OpenAPI. It is safe for concurrent use; identical reads share one
 // request and one result for the client's lifetime.
 type Client struct {
-	cfg    Config
-	base   *url.URL
-	http   *http.Client
-	pacer  *pacer
-	cache  *periodCache
-	logger Logger
+	cfg   Config
+	base  *url.URL
+	http  *http.Client
+	pacer *pacer
+	cache *periodCache
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
 }
@@ -99,11 +99,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.Logger = nopLogger{}
 	}
 	c := &Client{
-		cfg:    cfg,
-		base:   baseURL,
-		pacer:  newPacer(cfg.RateLimit, cfg.RateWindow),
-		cache:  newPeriodCache(),
-		logger: cfg.Logger,
+		cfg:   cfg,
+		base:  baseURL,
+		pacer: newPacer(cfg.RateLimit, cfg.RateWindow),
+		cache: newPeriodCache(),
 	}
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
@@ -161,7 +160,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + path
 	u.RawQuery = query.Encode()
-	r := retrier{cfg: &c.cfg, logger: c.logger}
+	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger}
 	for {
 		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent)
 		if err == nil {
@@ -192,8 +191,8 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
-	c.logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
-	c.logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
+	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
+	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -212,7 +211,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 		"error_code": env.ErrorCode, "body_bytes": c.cfg.MaxBodyBytes - body.left,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	c.logger.Debug(ctx, "Guance API answer", fields)
+	c.cfg.Logger.Debug(ctx, "Guance API answer", fields)
 	switch {
 	case ctx.Err() != nil: // the caller gave up (Ctrl-C): nothing left to judge
 		return env.TraceID, ctx.Err()

@@ -385,3 +385,52 @@ func TestPacingKeepsEveryWindowUnderTheLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestSuccessFalseWithoutAReasonStillSaysWhatFailed(t *testing.T) {
+	c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"code":200,"content":[],"errorCode":"","message":"","success":false,"traceId":"TRACE-X"}`))
+	})
+	_, err := c.BillingDetails(context.Background(), march)
+	if err == nil || !strings.Contains(err.Error(), "answered HTTP 200 with success not true, traceId TRACE-X") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A read waiting on another's request stops when its own context is done, and asks again
+// when the request it waited on was cancelled by the read that started it.
+func TestSharedReadsHonourEachCallersCancellation(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	c, _ := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		answer(w, 200, true, "", quirkyRecords)
+	})
+	first, cancelFirst := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() { _, err := c.BillingDetails(first, march); firstErr <- err }()
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	impatient, cancelImpatient := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelImpatient()
+	if _, err := c.BillingDetails(impatient, march); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a waiter past its own deadline got %v", err)
+	}
+	patientErr := make(chan error, 1)
+	go func() { _, err := c.BillingDetails(context.Background(), march); patientErr <- err }()
+	time.Sleep(20 * time.Millisecond)
+	cancelFirst()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled read got %v", err)
+	}
+	if err := <-patientErr; err != nil {
+		t.Fatalf("a waiter whose context was fine got %v", err)
+	}
+	close(release)
+}

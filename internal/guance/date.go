@@ -2,6 +2,7 @@ package guance
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -76,7 +77,11 @@ func (d Date) Compact() string { return string(d.appendDigits(make([]byte, 0, 8)
 func (d Date) appendDigits(b []byte, sep byte) []byte {
 	const digits = "0123456789"
 	two := func(b []byte, n int) []byte { return append(b, digits[n/10%10], digits[n%10]) }
-	b = two(two(b, d.Year/100%100), d.Year%100)
+	if d.Year >= 0 && d.Year <= 9999 {
+		b = two(two(b, d.Year/100), d.Year%100)
+	} else {
+		b = strconv.AppendInt(b, int64(d.Year), 10) // never wrapped into four digits
+	}
 	if sep != 0 {
 		b = append(b, sep)
 	}

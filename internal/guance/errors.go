@@ -3,6 +3,7 @@ package guance
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -35,6 +36,10 @@ func (e *APIError) Error() string {
 	}
 	if e.Code != 0 && e.Code != e.HTTPStatus {
 		fmt.Fprintf(&b, " (envelope code %d)", e.Code)
+	}
+	if e.HTTPStatus == http.StatusOK {
+		// Only the envelope's success flag made this a failure; say so even when it gives no reason.
+		b.WriteString(" with success not true")
 	}
 	if e.ErrorCode != "" {
 		fmt.Fprintf(&b, ", errorCode %s", e.ErrorCode)

@@ -47,7 +47,7 @@ func TestFaultSoakGivesExactBillsOrClearErrors(t *testing.T) {
 			BaseURL: sim.URL(), Token: guancesim.DefaultToken, Logger: log, Transport: transport,
 			// Short backoffs; no pacing, as the simulator here enforces no rate limit (pacing
 			// has its own tests); a small body cap so that huge_body is refused after 4 MiB,
-			// not 128 (TestAHugeAnswerIsRefusedByTheDefaultCap covers the default). Attempts,
+			// not 128 (BenchmarkHugeAnswerRefusedAtTheDefaultCap measures the default). Attempts,
 			// total wait and request timeout keep their defaults.
 			BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond,
 			RateLimit: 10_000, RateWindow: time.Second, MaxBodyBytes: 4 << 20,
@@ -272,7 +272,7 @@ func faultOf(msg string) guancesim.FaultKind {
 		{`answered HTTP 504 with an HTML page titled "504 Gateway Time-out"`, guancesim.FaultGatewayTimeoutHTML},
 		{"the answer broke off after", guancesim.FaultTruncatedJSON},
 		{": no answer: ", guancesim.FaultConnectionReset},
-		{"answered HTTP 200 (envelope code 500), errorCode ft.InternalError", guancesim.FaultSuccessFalse},
+		{"answered HTTP 200 (envelope code 500) with success not true, errorCode ft.InternalError", guancesim.FaultSuccessFalse},
 		{`content is a JSON object ({"records":[]}), expected a list of records`, guancesim.FaultContentNotList},
 		{"invalid JSON", guancesim.FaultInvalidJSON},
 		{`consumeTimeOfDay: "2023-02-30" is not a real calendar date`, guancesim.FaultBadRecordDate},

@@ -108,6 +108,11 @@ func (f *billingPeriodFunction) Run(ctx context.Context, req function.RunRequest
 		return
 	}
 	period := kind.Around(guance.BillingDay(at, zone))
+	if period.Start.Year < 1 || period.End.Year > 9999 {
+		resp.Error = function.NewArgumentFuncError(atArgument, fmt.Sprintf(
+			"the %s period around %q runs outside the years 0001 to 9999, which dates cannot be written in", kind.Name, atText))
+		return
+	}
 	resp.Error = resp.Result.Set(ctx, billingPeriodResult{StartDate: period.Start.String(), EndDate: period.End.String()})
 }
 

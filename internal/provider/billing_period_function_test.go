@@ -111,6 +111,8 @@ func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 			[]string{`Invalid value for "time_zone" parameter`, `"Asia/Nowhere" is not a time zone`, "+08:00", "Europe/Berlin"}},
 		"an offset out of range": {[]string{`"today"`, `"2024-03-01T00:00:00Z"`, `"+15:00"`},
 			[]string{`"time_zone" parameter`, `"+15:00" is not a UTC offset`, "-14:00 to +14:00"}},
+		"past the year 9999": {[]string{`"today"`, `"9999-12-31T20:00:00Z"`},
+			[]string{`"at" parameter`, `the today period around "9999-12-31T20:00:00Z" runs outside the years 0001 to 9999`}},
 		"two zones": {[]string{`"today"`, `"2024-03-01T00:00:00Z"`, `"UTC"`, `"+08:00"`},
 			[]string{`at most one time_zone may follow kind and at; got 2 (["UTC" "+08:00"]): keep one`}},
 	}
