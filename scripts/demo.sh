@@ -42,5 +42,10 @@ if plan -var monthly_budget=1000; then
   echo "expected the plan to be blocked" >&2
   exit 1
 fi
+# Blocked, but by the guard? Any other failure (a dead simulator, a provider error) is not the demo.
+if ! tr -s ' \n' '  ' <"$work/plan.out" | grep -q "over the monthly budget of 1000 CNY"; then
+  echo "plan 3 failed, but not on the budget postcondition; see above" >&2
+  exit 1
+fi
 echo
 echo "==> demo done: plans 1 and 2 passed (2 with a warning if spending is over half a budget), plan 3 was blocked by the budget postcondition"

@@ -73,13 +73,15 @@ func billingDetailsSchema() schema.Schema {
 			Computed: true,
 		}
 	}
-	sumsBy := func(key string) schema.MapAttribute {
+	sumsBy := func(key, note string) schema.MapAttribute {
 		return schema.MapAttribute{
-			MarkdownDescription: "The exact sum of `billing_result` per `" + key + "`, filters applied. Records without a `" + key +
-				"` are summed under the key `\"\"`.",
-			ElementType: types.NumberType,
-			Computed:    true,
+			MarkdownDescription: "The exact sum of `billing_result` per `" + key + "`, filters applied." + note,
+			ElementType:         types.NumberType,
+			Computed:            true,
 		}
+	}
+	unnamed := func(key string) string {
+		return " Records without a `" + key + "` are summed under the key `\"\"`."
 	}
 	return schema.Schema{
 		MarkdownDescription: "The billing records of the workspace over a period of days (`GET /api/v1/billing/detail/list`), " +
@@ -105,9 +107,9 @@ func billingDetailsSchema() schema.Schema {
 			},
 			"total_billing_result":  sumAttr("billing_result"),
 			"total_origin_amount":   sumAttr("origin_amount"),
-			"totals_by_product":     sumsBy("product_detail"),
-			"totals_by_date":        sumsBy("date"),
-			"totals_by_measurement": sumsBy("measurement"),
+			"totals_by_product":     sumsBy("product_detail", unnamed("product_detail")),
+			"totals_by_date":        sumsBy("date", " Keys are `YYYY-MM-DD`; days without records are absent."),
+			"totals_by_measurement": sumsBy("measurement", unnamed("measurement")),
 		},
 	}
 }
@@ -148,14 +150,12 @@ type billingQuery struct {
 // readBillingDetails reads the configured period and returns the data source's state as
 // msgpack.
 func readBillingDetails(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	client, diags := data.readyClient()
 	if diags.HasError() {
 		return nil, diags
 	}
-	q, err := parseBillingQuery(config)
-	if err != nil {
-		diags.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
+	q, diags := parseBillingQuery(config)
+	if diags.HasError() {
 		return nil, diags
 	}
 	details, err := client.BillingDetails(ctx, q.period)
@@ -174,27 +174,41 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 	return state, diags
 }
 
-// parseBillingQuery takes the period, include_records and filters from the configuration.
-func parseBillingQuery(config tftypes.Value) (billingQuery, error) {
+// parseBillingQuery takes the period, include_records and filters from the configuration,
+// which the schema's validators have checked already.
+func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	q := billingQuery{includeRecords: true}
-	if err := config.As(&q.config); err != nil {
-		return q, err
+	start, end, err := readConfig(config, &q)
+	if err != nil {
+		diags.AddError("Could not read the configuration", "The data source's configuration did not have the shape of its "+
+			"schema: "+err.Error()+". This is a bug in the provider; please report it.")
+		return q, diags
 	}
-	var start, end string
+	if q.period, err = periodOf(start, end); err != nil {
+		attr := "end_date"
+		if _, startErr := guance.ParseDate(start); startErr != nil {
+			attr = "start_date"
+		}
+		diags.AddAttributeError(path.Root(attr), "Invalid billing period", err.Error())
+	}
+	return q, diags
+}
+
+// readConfig fills q's configuration, include_records and filters, and returns the dates.
+func readConfig(config tftypes.Value, q *billingQuery) (start, end string, err error) {
+	if err := config.As(&q.config); err != nil {
+		return "", "", err
+	}
+	var include *bool
 	if err := q.config["start_date"].As(&start); err != nil {
-		return q, err
+		return "", "", err
 	}
 	if err := q.config["end_date"].As(&end); err != nil {
-		return q, err
+		return "", "", err
 	}
-	period, err := periodOf(start, end)
-	if err != nil {
-		return q, err
-	}
-	q.period = period
-	var include *bool
 	if err := q.config["include_records"].As(&include); err != nil {
-		return q, err
+		return "", "", err
 	}
 	if include != nil {
 		q.includeRecords = *include
@@ -203,10 +217,10 @@ func parseBillingQuery(config tftypes.Value) (billingQuery, error) {
 		"product_details": &q.filter.ProductDetails, "measurements": &q.filter.Measurements, "workspace_uuids": &q.filter.WorkspaceUUIDs,
 	} {
 		if *set, err = stringSet(q.config[attr]); err != nil {
-			return q, fmt.Errorf("%s: %w", attr, err)
+			return "", "", fmt.Errorf("%s: %w", attr, err)
 		}
 	}
-	return q, nil
+	return start, end, nil
 }
 
 func stringSet(v tftypes.Value) (map[string]bool, error) {

@@ -3,6 +3,11 @@ package provider
 import (
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -13,9 +18,9 @@ import (
 
 const billingAddr = "data.guance_billing_details.test"
 
-func at(attribute string, path ...any) tfjsonpath.Path {
+func at(attribute string, steps ...any) tfjsonpath.Path {
 	p := tfjsonpath.New(attribute)
-	for _, step := range path {
+	for _, step := range steps {
 		switch s := step.(type) {
 		case int:
 			p = p.AtSliceIndex(s)
@@ -340,6 +345,45 @@ provider "guance" {
 }
 ` + billingConfig("", "2024-03-01", "2024-03-01"),
 			ExpectError: errorLike("the API is failing", "HTTP 503", "The provider tried 3 times", "max_attempts and max_retry_wait"),
+		}},
+	})
+}
+
+// Terraform validates the dates before a read; the read still refuses a bad period itself,
+// on the attribute at fault.
+func TestReadRefusesABadPeriodOnTheAttributeAtFault(t *testing.T) {
+	for attr, dates := range map[string][2]string{"start_date": {"2024-02-30", "2024-03-01"}, "end_date": {"2024-03-02", "2024-03-01"}} {
+		_, diags := parseBillingQuery(configValue(t, frameworkModel{
+			StartDate: types.StringValue(dates[0]), EndDate: types.StringValue(dates[1]),
+			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
+		}))
+		if len(diags) != 1 || diags[0].Summary() != "Invalid billing period" {
+			t.Fatalf("%s: %v", attr, diags)
+		}
+		if withPath, ok := diags[0].(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root(attr)) {
+			t.Errorf("%s: the diagnostic points at %v", attr, diags[0])
+		}
+	}
+}
+
+// The framework's own Read, which the protocol server's fast read bypasses, gives the same
+// state: served without the wrapper, the golden day reads the same.
+func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"guance": providerserver.NewProtocol6WithError(&guanceProvider{version: "test", tuneClient: fastRetries}),
+		},
+		Steps: []resource.TestStep{{
+			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records"), knownvalue.ListSizeExact(8)),
+				expect(at("records", 0, "billing_result"), knownvalue.NumberExact(num("1648.52"))),
+				expect(at("records", 0, "deduction_amount"), knownvalue.Null()),
+				expect(at("records", 0, "workspace_name"), knownvalue.StringExact("生产环境")),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+				expect(at("totals_by_date", "2024-03-01"), knownvalue.NumberExact(num("3291.58"))),
+			},
 		}},
 	})
 }

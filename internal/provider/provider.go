@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -45,11 +46,6 @@ type guanceProvider struct {
 	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
 	// without changing what users get.
 	tuneClient func(*guance.Config)
-}
-
-// New returns the provider factory for a release version.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &guanceProvider{version: version} }
 }
 
 type providerModel struct {
@@ -107,7 +103,9 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"max_retry_wait": schema.StringAttribute{
 				Description: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
-					"`90s` or `5m`. Defaults to `%s`.", formatDuration(guance.DefaultMaxRetryWait)),
+					"`90s` or `5m`. Defaults to `%s`. The requests themselves (up to %s each) and any wait for the pacer's next "+
+					"free slot come on top, so a read can take longer than this.", formatDuration(guance.DefaultMaxRetryWait),
+					formatDuration(guance.DefaultRequestTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -152,9 +150,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	logger := tflogLogger{token: token}
 	ctx = logger.mask(ctx)
 
-	baseURL, where, err := resolveBaseURL(cfg)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(where, "Invalid Guance site", err.Error())
+	baseURL, diags := resolveBaseURL(cfg)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	maxWait := guance.DefaultMaxRetryWait
@@ -188,33 +185,46 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *guanceProvider) configured() *providerData { return p.data.Load() }
 
 // resolveBaseURL picks the API's base URL: configuration before environment, endpoint before
-// region, hangzhou when nothing is set. It returns the attribute to blame on error.
-func resolveBaseURL(cfg providerModel) (string, path.Path, error) {
-	endpointAttr, regionAttr := path.Root("endpoint"), path.Root("region")
-	switch {
-	case cfg.Endpoint.ValueString() != "":
-		u, err := guance.CheckEndpoint(cfg.Endpoint.ValueString())
-		return u, endpointAttr, err
-	case cfg.Region.ValueString() != "":
-		site, err := guance.ResolveRegion(cfg.Region.ValueString())
-		return site.BaseURL, regionAttr, err
+// region, hangzhou when nothing is set. An error names where the bad value came from.
+func resolveBaseURL(cfg providerModel) (string, diag.Diagnostics) {
+	regionURL := func(region string) (string, error) {
+		site, err := guance.ResolveRegion(region)
+		return site.BaseURL, err
 	}
-	if env := firstSet(os.Getenv(EnvEndpoint), os.Getenv(EnvEndpointLegacy)); env != "" {
-		u, err := guance.CheckEndpoint(env)
-		if err != nil {
-			err = fmt.Errorf("environment variable %s: %w", EnvEndpoint, err)
+	endpoint := func(value, where string) siteSource {
+		return siteSource{value, where, path.Root("endpoint"), endpointValidator.summary, guance.CheckEndpoint}
+	}
+	region := func(value, where string) siteSource {
+		return siteSource{value, where, path.Root("region"), regionValidator.summary, regionURL}
+	}
+	var diags diag.Diagnostics
+	for _, source := range []siteSource{
+		endpoint(cfg.Endpoint.ValueString(), "endpoint"),
+		region(cfg.Region.ValueString(), "region"),
+		endpoint(os.Getenv(EnvEndpoint), "environment variable "+EnvEndpoint),
+		endpoint(os.Getenv(EnvEndpointLegacy), "environment variable "+EnvEndpointLegacy),
+		region(os.Getenv(EnvRegion), "environment variable "+EnvRegion),
+		region(guance.DefaultRegion, "the default region"),
+	} {
+		if source.value == "" {
+			continue
 		}
-		return u, endpointAttr, err
-	}
-	if env := os.Getenv(EnvRegion); env != "" {
-		site, err := guance.ResolveRegion(env)
+		baseURL, err := source.resolve(source.value)
 		if err != nil {
-			err = fmt.Errorf("environment variable %s: %w", EnvRegion, err)
+			diags.AddAttributeError(source.attribute, source.summary, source.where+": "+err.Error())
 		}
-		return site.BaseURL, regionAttr, err
+		return baseURL, diags
 	}
-	site, _ := guance.LookupRegion(guance.DefaultRegion)
-	return site.BaseURL, regionAttr, nil
+	return "", diags
+}
+
+// siteSource is one place the API's site can be configured.
+type siteSource struct {
+	value     string
+	where     string // the attribute or the environment variable, for messages
+	attribute path.Path
+	summary   string
+	resolve   func(string) (string, error)
 }
 
 func firstSet(values ...string) string {

@@ -72,7 +72,7 @@ func TestProviderRefusesAnUnknownRegionFromTheEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:      billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike(`environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`),
+			ExpectError: errorLike("Unknown Guance region", `environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`),
 		}},
 	})
 }
@@ -113,6 +113,18 @@ provider "guance" {
 }
 ` + billingConfig("", "2024-03-01", "2024-03-01"),
 			ExpectError: errorLike("configuration is not known yet", "access_token depends on a value that is known only after apply"),
+		}},
+	})
+}
+
+func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {
+	t.Setenv(EnvAccessToken, "x")
+	t.Setenv(EnvEndpointLegacy, "http://billing.example.com")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:      billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
+			ExpectError: errorLike("Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`),
 		}},
 	})
 }

@@ -130,9 +130,9 @@ func readBoth(t *testing.T, cfg frameworkModel) (written, reference []byte) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	q, err := parseBillingQuery(configValue(t, cfg))
-	if err != nil {
-		t.Fatal(err)
+	q, diags := parseBillingQuery(configValue(t, cfg))
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
 	details, err := data.client.BillingDetails(context.Background(), q.period)
 	if err != nil {
