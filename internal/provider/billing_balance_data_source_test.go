@@ -100,17 +100,11 @@ func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
 
 func TestBillingBalanceRejectedTokenSaysUseTheSecret(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: balanceConfig(`
+	failsWith(t, balanceConfig(`
 provider "guance" {
-  endpoint     = "` + sim.URL() + `"
+  endpoint     = "`+sim.URL()+`"
   access_token = "the-key-id-not-the-secret"
-}`),
-			ExpectError: errorLike("Guance rejected the access token", "GET "+guancesim.PathBalance, "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*"),
-		}},
-	})
+}`), "Guance rejected the access token", "GET "+guancesim.PathBalance, "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*")
 	if n := sim.RequestsTo(guancesim.PathBalance); n != 1 {
 		t.Errorf("a rejected token was retried: %d requests", n)
 	}
@@ -121,15 +115,9 @@ func TestBillingBalanceRidesOutTransientFaults(t *testing.T) {
 	sim.InjectFault(guancesim.FaultRateLimitKey, 1)
 	sim.InjectFault(guancesim.FaultBadGatewayHTML, 1)
 	sim.InjectFault(guancesim.FaultTruncatedJSON, 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: balanceConfig(simProvider(sim)),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(balanceAddr, at("total_balance"), knownvalue.NumberExact(num("15373.9"))),
-			},
-		}},
-	})
+	readsAs(t, balanceConfig(simProvider(sim)),
+		statecheck.ExpectKnownValue(balanceAddr, at("total_balance"), knownvalue.NumberExact(num("15373.9"))),
+	)
 	faults := sim.FaultsServed()
 	if faults[guancesim.FaultRateLimitKey] != 1 || faults[guancesim.FaultBadGatewayHTML] != 1 || faults[guancesim.FaultTruncatedJSON] != 1 {
 		t.Errorf("faults served: %v", faults)

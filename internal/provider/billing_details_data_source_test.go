@@ -39,107 +39,83 @@ func expect(path tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 // deductionAmount "None" on odd days, cashCouldAmount "" on Log and null on Metric.
 func TestBillingDetailsReadsExactRecordsAndTotals(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(8)),
-				expect(at("records", 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"date":                knownvalue.StringExact("2024-03-01"),
-					"product_name":        knownvalue.StringExact("dataFlux"),
-					"product_detail":      knownvalue.StringExact("Log"),
-					"measurement":         knownvalue.StringExact("logging"),
-					"billing_cycle":       knownvalue.StringExact("Day"),
-					"billing_result":      knownvalue.NumberExact(num("1648.52")),
-					"origin_amount":       knownvalue.NumberExact(num("1648.524")),
-					"deduction_amount":    knownvalue.Null(),
-					"owe_amount":          knownvalue.Null(),
-					"coupon_amount":       knownvalue.NumberExact(num("0")),
-					"stored_card_amount":  knownvalue.NumberExact(num("0")),
-					"cash_amount":         knownvalue.NumberExact(num("1648.52")),
-					"cloud_market_amount": knownvalue.Null(),
-					"commodity_category":  knownvalue.StringExact("pay-as-you-go"),
-					"consume_platform":    knownvalue.StringExact("guance"),
-					"customer_identifier": knownvalue.Null(),
-					"workspace_uuid":      knownvalue.StringExact(guancesim.WorkspaceUUID),
-					"workspace_name":      knownvalue.StringExact("生产环境"),
-					"consume_time":        knownvalue.StringExact("2024-03-01 23:59:59"),
-					"count":               knownvalue.NumberExact(num("137377")),
-				})),
-				expect(at("records", 1, "consume_platform"), knownvalue.Null()),
-				expect(at("records", 1, "cloud_market_amount"), knownvalue.Null()),
-				expect(at("records", 4, "coupon_amount"), knownvalue.NumberExact(num("122.20"))),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
-				expect(at("total_origin_amount"), knownvalue.NumberExact(num("3291.5803"))),
-				expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"Log":            knownvalue.NumberExact(num("1648.52")),
-					"Metric":         knownvalue.NumberExact(num("151.29")),
-					"APM Trace":      knownvalue.NumberExact(num("280.14")),
-					"RUM PV":         knownvalue.NumberExact(num("674.70")),
-					"Session Replay": knownvalue.NumberExact(num("122.20")),
-					"Synthetic Test": knownvalue.NumberExact(num("99.90")),
-					"Security Check": knownvalue.NumberExact(num("133.85")),
-					"Data Forward":   knownvalue.NumberExact(num("180.98")),
-				})),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+		expect(at("records"), knownvalue.ListSizeExact(8)),
+		expect(at("records", 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"date":                knownvalue.StringExact("2024-03-01"),
+			"product_name":        knownvalue.StringExact("dataFlux"),
+			"product_detail":      knownvalue.StringExact("Log"),
+			"measurement":         knownvalue.StringExact("logging"),
+			"billing_cycle":       knownvalue.StringExact("Day"),
+			"billing_result":      knownvalue.NumberExact(num("1648.52")),
+			"origin_amount":       knownvalue.NumberExact(num("1648.524")),
+			"deduction_amount":    knownvalue.Null(),
+			"owe_amount":          knownvalue.Null(),
+			"coupon_amount":       knownvalue.NumberExact(num("0")),
+			"stored_card_amount":  knownvalue.NumberExact(num("0")),
+			"cash_amount":         knownvalue.NumberExact(num("1648.52")),
+			"cloud_market_amount": knownvalue.Null(),
+			"commodity_category":  knownvalue.StringExact("pay-as-you-go"),
+			"consume_platform":    knownvalue.StringExact("guance"),
+			"customer_identifier": knownvalue.Null(),
+			"workspace_uuid":      knownvalue.StringExact(guancesim.WorkspaceUUID),
+			"workspace_name":      knownvalue.StringExact("生产环境"),
+			"consume_time":        knownvalue.StringExact("2024-03-01 23:59:59"),
+			"count":               knownvalue.NumberExact(num("137377")),
+		})),
+		expect(at("records", 1, "consume_platform"), knownvalue.Null()),
+		expect(at("records", 1, "cloud_market_amount"), knownvalue.Null()),
+		expect(at("records", 4, "coupon_amount"), knownvalue.NumberExact(num("122.20"))),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+		expect(at("total_origin_amount"), knownvalue.NumberExact(num("3291.5803"))),
+		expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"Log":            knownvalue.NumberExact(num("1648.52")),
+			"Metric":         knownvalue.NumberExact(num("151.29")),
+			"APM Trace":      knownvalue.NumberExact(num("280.14")),
+			"RUM PV":         knownvalue.NumberExact(num("674.70")),
+			"Session Replay": knownvalue.NumberExact(num("122.20")),
+			"Synthetic Test": knownvalue.NumberExact(num("99.90")),
+			"Security Check": knownvalue.NumberExact(num("133.85")),
+			"Data Forward":   knownvalue.NumberExact(num("180.98")),
+		})),
+	)
 }
 
 // A month's total must be the exact decimal sum, where float addition would drift.
 func TestBillingDetailsMonthTotalsAreExactDecimals(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "20240301", "2024-03-31"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(248)),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
-				expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
-				expect(at("start_date"), knownvalue.StringExact("20240301")),
-				expect(at("end_date"), knownvalue.StringExact("2024-03-31")),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "20240301", "2024-03-31"),
+		expect(at("records"), knownvalue.ListSizeExact(248)),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
+		expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
+		expect(at("start_date"), knownvalue.StringExact("20240301")),
+		expect(at("end_date"), knownvalue.StringExact("2024-03-31")),
+	)
 }
 
 // Before 2024 the API names the measurement tag6; on 2023-07-31 it also sends the
 // documentation's example record, which is "None" almost everywhere.
 func TestBillingDetailsTakesTag6AndTheDocumentedExampleRecord(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "20230731", "20230731"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(9)),
-				expect(at("records", 0, "measurement"), knownvalue.StringExact("session_replay")),
-				expect(at("records", 0, "product_name"), knownvalue.Null()),
-				expect(at("records", 0, "billing_cycle"), knownvalue.Null()),
-				expect(at("records", 0, "billing_result"), knownvalue.NumberExact(num("0"))),
-				expect(at("records", 1, "measurement"), knownvalue.StringExact("logging")),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("2753.99"))),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "20230731", "20230731"),
+		expect(at("records"), knownvalue.ListSizeExact(9)),
+		expect(at("records", 0, "measurement"), knownvalue.StringExact("session_replay")),
+		expect(at("records", 0, "product_name"), knownvalue.Null()),
+		expect(at("records", 0, "billing_cycle"), knownvalue.Null()),
+		expect(at("records", 0, "billing_result"), knownvalue.NumberExact(num("0"))),
+		expect(at("records", 1, "measurement"), knownvalue.StringExact("logging")),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("2753.99"))),
+	)
 }
 
 func TestBillingDetailsEmptyPeriodHasZeroTotals(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "2022-05-01", "2022-05-31"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(0)),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
-				expect(at("total_origin_amount"), knownvalue.NumberExact(num("0"))),
-				expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "2022-05-01", "2022-05-31"),
+		expect(at("records"), knownvalue.ListSizeExact(0)),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
+		expect(at("total_origin_amount"), knownvalue.NumberExact(num("0"))),
+		expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
+	)
 }
 
 // Each bad input fails at plan with the attribute and the value named, before any request.
@@ -157,13 +133,7 @@ func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			sim := newSim(t, guancesim.Options{})
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
-				Steps: []resource.TestStep{{
-					Config:      billingConfig(simProvider(sim), tc.start, tc.end),
-					ExpectError: errorLike(tc.want...),
-				}},
-			})
+			failsWith(t, billingConfig(simProvider(sim), tc.start, tc.end), tc.want...)
 			if n := sim.Requests(); n != 0 {
 				t.Errorf("%d requests for an invalid period", n)
 			}
@@ -176,15 +146,9 @@ func TestBillingDetailsRidesOutRateLimits(t *testing.T) {
 	sim.InjectFault(guancesim.FaultRateLimitKey, 2)
 	sim.InjectFault(guancesim.FaultRateLimitWorkspace, 1)
 	sim.InjectFault(guancesim.FaultTooManyRequests, 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+	)
 	if faults := sim.FaultsServed(); faults[guancesim.FaultRateLimitKey] != 2 || faults[guancesim.FaultTooManyRequests] != 1 {
 		t.Errorf("faults served: %v", faults)
 	}
@@ -192,17 +156,11 @@ func TestBillingDetailsRidesOutRateLimits(t *testing.T) {
 
 func TestBillingDetailsRejectedTokenSaysUseTheSecretAndGivesTheTraceID(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(`
+	failsWith(t, billingConfig(`
 provider "guance" {
   endpoint     = "`+sim.URL()+`"
   access_token = "the-key-id-not-the-secret"
-}`, "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("Guance rejected the access token", "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*", "not its Key ID"),
-		}},
-	})
+}`, "2024-03-01", "2024-03-01"), "Guance rejected the access token", "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*", "not its Key ID")
 	if n := sim.Requests(); n != 1 {
 		t.Errorf("a rejected token was retried: %d requests", n)
 	}
@@ -211,142 +169,100 @@ provider "guance" {
 func TestBillingDetailsFailsOnAnUnusableAnswerInsteadOfPartialData(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultNonNumericAmount, 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config:      billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("unusable answer", "no partial bill", `billing record 1 (date "2024-03-01", productDetail "Log"): billingResult is "12,50 CNY", which is not a number`, "traceId TRACE-"),
-		}},
-	})
+	failsWith(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"), "unusable answer", "no partial bill", `billing record 1 (date "2024-03-01", productDetail "Log"): billingResult is "12,50 CNY", which is not a number`, "traceId TRACE-")
 }
 
 func TestBillingDetailsBreaksTotalsDownByDateAndMeasurement(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("totals_by_date"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"2024-03-01": knownvalue.NumberExact(num("3291.58")),
-				})),
-				expect(at("totals_by_measurement"), knownvalue.MapSizeExact(8)),
-				expect(at("totals_by_measurement", "logging"), knownvalue.NumberExact(num("1648.52"))),
-				expect(at("totals_by_measurement", "session_replay"), knownvalue.NumberExact(num("122.2"))),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+		expect(at("totals_by_date"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"2024-03-01": knownvalue.NumberExact(num("3291.58")),
+		})),
+		expect(at("totals_by_measurement"), knownvalue.MapSizeExact(8)),
+		expect(at("totals_by_measurement", "logging"), knownvalue.NumberExact(num("1648.52"))),
+		expect(at("totals_by_measurement", "session_replay"), knownvalue.NumberExact(num("122.2"))),
+	)
 }
 
 // Totals only: no records in state, every total still exact.
 func TestBillingDetailsTotalsOnlyLeavesRecordsNull(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: simProvider(sim) + `
+	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
   start_date      = "2024-03-01"
   end_date        = "2024-03-31"
   include_records = false
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.Null()),
-				expect(at("include_records"), knownvalue.Bool(false)),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
-				expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
-				expect(at("totals_by_date"), knownvalue.MapSizeExact(31)),
-			},
-		}},
-	})
+		expect(at("records"), knownvalue.Null()),
+		expect(at("include_records"), knownvalue.Bool(false)),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("80527.10"))),
+		expect(at("total_origin_amount"), knownvalue.NumberExact(num("80527.0773"))),
+		expect(at("totals_by_date"), knownvalue.MapSizeExact(31)),
+	)
 }
 
 // Filters cut records and totals alike; every filter must match.
 func TestBillingDetailsFiltersRecordsAndTotals(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: simProvider(sim) + `
+	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
   start_date      = "2024-03-01"
   end_date        = "2024-03-01"
   product_details = ["Log", "Session Replay", "Metric"]
   measurements    = ["logging", "session_replay"]
-  workspace_uuids = ["` + guancesim.WorkspaceUUID + `"]
+  workspace_uuids = ["`+guancesim.WorkspaceUUID+`"]
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(2)),
-				expect(at("records", 0, "product_detail"), knownvalue.StringExact("Log")),
-				expect(at("records", 1, "product_detail"), knownvalue.StringExact("Session Replay")),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("1770.72"))),
-				expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"Log":            knownvalue.NumberExact(num("1648.52")),
-					"Session Replay": knownvalue.NumberExact(num("122.20")),
-				})),
-				expect(at("product_details"), knownvalue.SetSizeExact(3)),
-			},
-		}},
-	})
+		expect(at("records"), knownvalue.ListSizeExact(2)),
+		expect(at("records", 0, "product_detail"), knownvalue.StringExact("Log")),
+		expect(at("records", 1, "product_detail"), knownvalue.StringExact("Session Replay")),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("1770.72"))),
+		expect(at("totals_by_product"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"Log":            knownvalue.NumberExact(num("1648.52")),
+			"Session Replay": knownvalue.NumberExact(num("122.20")),
+		})),
+		expect(at("product_details"), knownvalue.SetSizeExact(3)),
+	)
 }
 
 func TestBillingDetailsFilterOnAnotherWorkspaceKeepsNothing(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: simProvider(sim) + `
+	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
   start_date      = "2024-03-01"
   end_date        = "2024-03-01"
   workspace_uuids = ["wksp_other"]
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(0)),
-				expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
-				expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
-			},
-		}},
-	})
+		expect(at("records"), knownvalue.ListSizeExact(0)),
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
+		expect(at("totals_by_product"), knownvalue.MapSizeExact(0)),
+	)
 }
 
 func TestBillingDetailsRefusesAnEmptyFilter(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: simProvider(sim) + `
+	failsWith(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
   start_date      = "2024-03-01"
   end_date        = "2024-03-01"
   product_details = []
 }
-`,
-			ExpectError: errorLike("product_details", "set must contain at least 1 elements"),
-		}},
-	})
+`, "product_details", "set must contain at least 1 elements")
 }
 
 // A gateway that keeps failing outlasts the retries: the diagnostic says so and what to do.
 func TestBillingDetailsServerErrorsThatOutlastRetriesSayWhatToDo(t *testing.T) {
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultUnavailableHTML, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: `
+	failsWith(t, `
 provider "guance" {
-  endpoint     = "` + sim.URL() + `"
-  access_token = "` + guancesim.DefaultToken + `"
+  endpoint     = "`+sim.URL()+`"
+  access_token = "`+guancesim.DefaultToken+`"
   max_attempts = 3
 }
-` + billingConfig("", "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("the API is failing", "HTTP 503", "The provider tried 3 times", "max_attempts and max_retry_wait"),
-		}},
-	})
+`+billingConfig("", "2024-03-01", "2024-03-01"), "the API is failing", "HTTP 503", "The provider tried 3 times", "max_attempts and max_retry_wait")
 }
 
 // Terraform validates the dates before a read; the read still refuses a bad period itself,

@@ -3,9 +3,7 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
@@ -54,13 +52,7 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
-				Steps: []resource.TestStep{{
-					Config:      billingConfig(tc.provider, "2024-03-01", "2024-03-01"),
-					ExpectError: errorLike(tc.want...),
-				}},
-			})
+			failsWith(t, billingConfig(tc.provider, "2024-03-01", "2024-03-01"), tc.want...)
 		})
 	}
 }
@@ -68,13 +60,7 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
 func TestProviderRefusesAnUnknownRegionFromTheEnvironment(t *testing.T) {
 	t.Setenv(EnvAccessToken, "x")
 	t.Setenv(EnvRegion, "atlantis")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config:      billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("Unknown Guance region", `environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`),
-		}},
-	})
+	failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Unknown Guance region", `environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`)
 }
 
 func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
@@ -83,15 +69,9 @@ func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
 			sim := newSim(t, guancesim.Options{})
 			t.Setenv(EnvAccessToken, guancesim.DefaultToken)
 			t.Setenv(endpointVar, sim.URL())
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
-				Steps: []resource.TestStep{{
-					Config: billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
-					ConfigStateChecks: []statecheck.StateCheck{
-						expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
-					},
-				}},
-			})
+			readsAs(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+			)
 		})
 	}
 }
@@ -99,10 +79,7 @@ func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
 // A token that comes from another resource is unknown while planning: the read says why it
 // cannot happen yet, and nothing crashes.
 func TestProviderWithUnknownConfigurationExplainsInsteadOfCrashing(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: `
+	failsWith(t, `
 resource "terraform_data" "token" {
   input = "later"
 }
@@ -111,20 +88,11 @@ provider "guance" {
   access_token = terraform_data.token.output
   endpoint     = "https://openapi.example.com"
 }
-` + billingConfig("", "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("configuration is not known yet", "access_token depends on a value that is known only after apply"),
-		}},
-	})
+`+billingConfig("", "2024-03-01", "2024-03-01"), "configuration is not known yet", "access_token depends on a value that is known only after apply")
 }
 
 func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {
 	t.Setenv(EnvAccessToken, "x")
 	t.Setenv(EnvEndpointLegacy, "http://billing.example.com")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config:      billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
-			ExpectError: errorLike("Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`),
-		}},
-	})
+	failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`)
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -95,3 +97,21 @@ data "guance_billing_details" "test" {
 
 // num is an exact decimal for knownvalue.NumberExact.
 func num(text string) *big.Float { return exactNumber(text) }
+
+// readsAs plans config once against the provider and checks the state it reads.
+func readsAs(t *testing.T, config string, checks ...statecheck.StateCheck) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	})
+}
+
+// failsWith plans config and expects it to fail with an error holding every phrase, in order.
+func failsWith(t *testing.T, config string, phrases ...string) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps:                    []resource.TestStep{{Config: config, ExpectError: errorLike(phrases...)}},
+	})
+}

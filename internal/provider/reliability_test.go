@@ -194,16 +194,10 @@ func TestARecordOutsideThePeriodComesWithAWarningNamingIt(t *testing.T) {
 	logs := traceLogs(t)
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultRecordOutsidePeriod, 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
-		Steps: []resource.TestStep{{
-			Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(at("records"), knownvalue.ListSizeExact(9)),
-				expect(at("records", 8, "date"), knownvalue.StringExact("2024-03-02")),
-			},
-		}},
-	})
+	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
+		expect(at("records"), knownvalue.ListSizeExact(9)),
+		expect(at("records", 8, "date"), knownvalue.StringExact("2024-03-02")),
+	)
 	log := logs()
 	for _, want := range []string{
 		"Response contains warning diagnostic",
