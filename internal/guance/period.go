@@ -76,14 +76,22 @@ func (k PeriodKind) Around(today Date) Period { return k.around(today) }
 // the same instant and the same billing day.
 func BillingDay(at time.Time, zone *time.Location) Date { return DateOf(at.In(zone)) }
 
-// ParseTimestamp accepts an RFC 3339 timestamp, such as Terraform's plantimestamp() gives.
-func ParseTimestamp(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 timestamp; write it like 2024-03-01T08:00:00Z or "+
-			"2024-03-01T16:00:00+08:00, or pass plantimestamp()", s)
+// ParseBillingDay reads at as the billing day it names. A plain date (`YYYY-MM-DD`, or
+// `YYYYMMDD` as in a period) is that billing day itself, whatever the zone; an RFC 3339
+// timestamp, such as Terraform's plantimestamp() gives, is an instant, whose billing day
+// depends on the zone.
+func ParseBillingDay(at string, zone *time.Location) (Date, error) {
+	if len(at) <= len("2006-01-02") {
+		if d, err := ParseDate(at); err == nil {
+			return d, nil
+		}
 	}
-	return t, nil
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is neither a date nor an RFC 3339 timestamp; write a billing day like 2024-03-01, "+
+			"or an instant like 2024-03-01T08:00:00Z or 2024-03-01T16:00:00+08:00, or pass plantimestamp()", at)
+	}
+	return BillingDay(t, zone), nil
 }
 
 // ParseBillingZone accepts a UTC offset written ±HH:MM (as in RFC 3339), or an IANA zone

@@ -149,15 +149,15 @@ func TestBillingDayIsTheDayInTheBillingZone(t *testing.T) {
 		{"2024-11-04T08:00:00Z", "America/Los_Angeles", "2024-11-04"},
 	}
 	for _, tc := range cases {
-		at, err := ParseTimestamp(tc.at)
-		if err != nil {
-			t.Fatal(err)
-		}
 		zone, err := ParseBillingZone(tc.zone)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := BillingDay(at, zone).String(); got != tc.day {
+		day, err := ParseBillingDay(tc.at, zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := day.String(); got != tc.day {
 			t.Errorf("%s in %s is %s, want %s", tc.at, tc.zone, got, tc.day)
 		}
 	}
@@ -176,17 +176,36 @@ func TestDefaultBillingZoneIsUTCPlus8(t *testing.T) {
 	}
 }
 
-func TestParseTimestampRefusesWhatIsNotRFC3339(t *testing.T) {
+// A plain date names the billing day itself: no zone can move it to another day.
+func TestParseBillingDayTakesAPlainDateAsThatDayInAnyZone(t *testing.T) {
+	for _, in := range []string{"2024-03-01", "20240301"} {
+		for _, zoneName := range []string{DefaultBillingZoneName, "UTC", "-14:00", "+14:00", "America/Los_Angeles"} {
+			zone, err := ParseBillingZone(zoneName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			day, err := ParseBillingDay(in, zone)
+			if err != nil {
+				t.Fatalf("ParseBillingDay(%q, %s): %v", in, zoneName, err)
+			}
+			if got := day.String(); got != "2024-03-01" {
+				t.Errorf("ParseBillingDay(%q, %s) = %s, want 2024-03-01", in, zoneName, got)
+			}
+		}
+	}
+}
+
+func TestParseBillingDayRefusesWhatIsNeitherADateNorRFC3339(t *testing.T) {
 	for _, in := range []string{
-		"", "2024-03-01", "2024-03-01 08:00:00Z", "2024-03-01T08:00:00", "2024-02-30T08:00:00Z",
+		"", "2024-3-1", "2024-02-30", "2024-03-01 08:00:00Z", "2024-03-01T08:00:00", "2024-02-30T08:00:00Z",
 		"1709280000", "2024-03-01T25:00:00Z", "2024-03-01T08:00:00+0800", "now",
 	} {
-		_, err := ParseTimestamp(in)
+		_, err := ParseBillingDay(in, DefaultBillingZone)
 		if err == nil {
-			t.Errorf("ParseTimestamp(%q) succeeded", in)
+			t.Errorf("ParseBillingDay(%q) succeeded", in)
 			continue
 		}
-		for _, want := range []string{`"` + in + `"`, "RFC 3339", "2024-03-01T08:00:00Z", "plantimestamp()"} {
+		for _, want := range []string{`"` + in + `"`, "2024-03-01", "RFC 3339", "2024-03-01T08:00:00Z", "plantimestamp()"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q lacks %q", err, want)
 			}

@@ -40,7 +40,8 @@ func (f *billingPeriodFunction) Definition(_ context.Context, _ function.Definit
 		MarkdownDescription: "Returns an object with `start_date` and `end_date`, both `YYYY-MM-DD` and inclusive, ready for " +
 			"`guance_billing_details`. With `at = plantimestamp()` the period is known while planning, so a guard decides " +
 			"before anything is applied. Needs Terraform 1.8 or later.\n\n" +
-			"Days are billing days: `at` is taken as an instant and turned into the calendar day it falls on in the " +
+			"Days are billing days. A plain date `at`, such as `2024-03-15`, is that billing day itself. A timestamp `at` is " +
+			"taken as an instant and turned into the calendar day it falls on in the " +
 			"billing time zone, by default UTC+8 (China Standard Time), the day Guance's China sites bill by. The offset " +
 			"`at` is written with only fixes the instant: `2024-02-29T20:00:00Z` is 2024-03-01 in UTC+8, so " +
 			"`month_to_date` at that instant is 2024-03-01 to 2024-03-01. \"Today\" below is that billing day.\n\n" +
@@ -54,8 +55,8 @@ func (f *billingPeriodFunction) Definition(_ context.Context, _ function.Definit
 			},
 			function.StringParameter{
 				Name: "at",
-				MarkdownDescription: "An RFC 3339 timestamp, such as `2024-03-01T08:00:00Z` or `2024-03-01T16:00:00+08:00`; " +
-					"typically `plantimestamp()`.",
+				MarkdownDescription: "An RFC 3339 timestamp, such as `2024-03-01T08:00:00Z` or `2024-03-01T16:00:00+08:00`, " +
+					"typically `plantimestamp()`; or a plain billing day, `YYYY-MM-DD`, which is that day itself in any time zone.",
 			},
 		},
 		VariadicParameter: function.StringParameter{
@@ -89,11 +90,6 @@ func (f *billingPeriodFunction) Run(ctx context.Context, req function.RunRequest
 		resp.Error = function.NewArgumentFuncError(kindArgument, err.Error())
 		return
 	}
-	at, err := guance.ParseTimestamp(atText)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(atArgument, err.Error())
-		return
-	}
 	zone := guance.DefaultBillingZone
 	switch len(zones) {
 	case 0:
@@ -107,7 +103,12 @@ func (f *billingPeriodFunction) Run(ctx context.Context, req function.RunRequest
 			"at most one time_zone may follow kind and at; got %d (%q): keep one", len(zones), zones))
 		return
 	}
-	period := kind.Around(guance.BillingDay(at, zone))
+	today, err := guance.ParseBillingDay(atText, zone)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(atArgument, err.Error())
+		return
+	}
+	period := kind.Around(today)
 	if period.Start.Year < 1 || period.End.Year > 9999 {
 		resp.Error = function.NewArgumentFuncError(atArgument, fmt.Sprintf(
 			"the %s period around %q runs outside the years 0001 to 9999, which dates cannot be written in", kind.Name, atText))

@@ -76,6 +76,34 @@ func TestBillingPeriodTakesTheDayInUTCPlus8ByDefault(t *testing.T) {
 	}
 }
 
+// A plain date is the billing day itself: the zone cannot move it, so a replayed day such as
+// a cost guard's as_of needs no timestamp arithmetic.
+func TestBillingPeriodTakesAPlainDateAsThatBillingDay(t *testing.T) {
+	t.Parallel()
+	functionTest(t, resource.TestStep{
+		Config: `
+output "default_zone" {
+  value = provider::guance::billing_period("month_to_date", "2024-03-15")
+}
+output "far_west" {
+  value = provider::guance::billing_period("month_to_date", "2024-03-15", "-14:00")
+}
+output "far_east" {
+  value = provider::guance::billing_period("last_month", "2024-03-01", "+14:00")
+}
+output "compact" {
+  value = provider::guance::billing_period("yesterday", "20240301", "UTC")
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("default_zone", periodValue("2024-03-01", "2024-03-15")),
+			statecheck.ExpectKnownOutputValue("far_west", periodValue("2024-03-01", "2024-03-15")),
+			statecheck.ExpectKnownOutputValue("far_east", periodValue("2024-02-01", "2024-02-29")),
+			statecheck.ExpectKnownOutputValue("compact", periodValue("2024-02-29", "2024-02-29")),
+		},
+	})
+}
+
 // plantimestamp() is known while planning, so the period is too: the plan itself holds it.
 func TestBillingPeriodOfPlanTimestampIsKnownAtPlan(t *testing.T) {
 	functionTest(t, resource.TestStep{
@@ -103,10 +131,12 @@ func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 			append([]string{`Invalid value for "kind" parameter`, `"monthly" is not a billing period kind; use one of`}, kinds...)},
 		"kind in the wrong case": {[]string{`"Last_Month"`, `"2024-03-01T00:00:00Z"`},
 			[]string{`"kind" parameter`, `"Last_Month" is not a billing period kind`}},
-		"a date, not a timestamp": {[]string{`"last_month"`, `"2024-03-01"`},
-			[]string{`Invalid value for "at" parameter`, `"2024-03-01" is not an RFC 3339 timestamp`, "2024-03-01T08:00:00Z", "plantimestamp()"}},
-		"an impossible day": {[]string{`"last_month"`, `"2023-02-29T00:00:00Z"`},
-			[]string{`"at" parameter`, `"2023-02-29T00:00:00Z" is not an RFC 3339 timestamp`}},
+		"a date without its dashes' padding": {[]string{`"last_month"`, `"2024-3-1"`},
+			[]string{`Invalid value for "at" parameter`, `"2024-3-1" is neither a date nor an RFC 3339 timestamp`, "2024-03-01T08:00:00Z", "plantimestamp()"}},
+		"an impossible day": {[]string{`"last_month"`, `"2023-02-29"`},
+			[]string{`"at" parameter`, `"2023-02-29" is neither a date nor an RFC 3339 timestamp`}},
+		"an impossible instant": {[]string{`"last_month"`, `"2023-02-29T00:00:00Z"`},
+			[]string{`"at" parameter`, `"2023-02-29T00:00:00Z" is neither a date nor an RFC 3339 timestamp`}},
 		"an unknown zone": {[]string{`"today"`, `"2024-03-01T00:00:00Z"`, `"Asia/Nowhere"`},
 			[]string{`Invalid value for "time_zone" parameter`, `"Asia/Nowhere" is not a time zone`, "+08:00", "Europe/Berlin"}},
 		"an offset out of range": {[]string{`"today"`, `"2024-03-01T00:00:00Z"`, `"+15:00"`},
