@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -62,8 +61,7 @@ func billingDetailsSchema() schema.Schema {
 				"provider (the API has no filter), so it makes state smaller but not the request.",
 			ElementType: types.StringType,
 			Optional:    true,
-			// An empty set would read as "keep nothing" to some and "no filter" to others.
-			Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
+			Validators:  []validator.Set{nonEmptyFilter{}},
 		}
 	}
 	sumAttr := func(over string) schema.NumberAttribute {

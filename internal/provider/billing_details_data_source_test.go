@@ -249,7 +249,7 @@ data "guance_billing_details" "test" {
   end_date        = "2024-03-01"
   product_details = []
 }
-`, "product_details", "set must contain at least 1 elements")
+`, "Empty filter", "product_details is an empty set, which would keep no record", "Leave product_details out to keep every record")
 }
 
 // A gateway that keeps failing outlasts the retries: the diagnostic says so and what to do.

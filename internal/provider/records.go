@@ -14,11 +14,13 @@ import (
 // recordField is one attribute of a billing record: its schema and where its value comes
 // from. The one table drives the schema, the object type and the values.
 type recordField struct {
-	name        string
-	apiField    string
-	description string
-	text        func(*guance.BillingRecord) guance.Text    // set for string attributes
-	number      func(*guance.BillingRecord) guance.Decimal // set for number attributes
+	name     string
+	apiField string
+	// olderAPIField names the field where older answers carry the same value.
+	olderAPIField string
+	description   string
+	text          func(*guance.BillingRecord) guance.Text    // set for string attributes
+	number        func(*guance.BillingRecord) guance.Decimal // set for number attributes
 }
 
 const amountNote = " An exact decimal; null when the API sent none."
@@ -30,7 +32,7 @@ var recordFields = []recordField{
 		text: func(r *guance.BillingRecord) guance.Text { return r.ProductName }},
 	{name: "product_detail", apiField: "productDetail", description: "The billed item, such as `Log` or `Session Replay`.",
 		text: func(r *guance.BillingRecord) guance.Text { return r.ProductDetail }},
-	{name: "measurement", apiField: "tag6 or billingKey", description: "The measurement billed: `tag6` in older answers, `billingKey` in newer ones.",
+	{name: "measurement", apiField: "billingKey", olderAPIField: "tag6", description: "The measurement billed.",
 		text: func(r *guance.BillingRecord) guance.Text { return r.Measurement }},
 	{name: "billing_cycle", apiField: "billingCycle", description: "`Day`, `Month`, `Year` or `Single`.",
 		text: func(r *guance.BillingRecord) guance.Text { return r.BillingCycle }},
@@ -67,7 +69,11 @@ var recordFields = []recordField{
 }
 
 func (f recordField) schemaAttribute() schema.Attribute {
-	desc := f.description + " API field: `" + f.apiField + "`."
+	desc := f.description + " API field: `" + f.apiField + "`"
+	if f.olderAPIField != "" {
+		desc += " (`" + f.olderAPIField + "` in older answers)"
+	}
+	desc += "."
 	if f.number != nil {
 		return schema.NumberAttribute{MarkdownDescription: desc, Computed: true}
 	}

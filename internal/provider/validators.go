@@ -58,3 +58,22 @@ var (
 		check:       func(s string) error { _, err := guance.ParseDate(s); return err },
 	}
 )
+
+// nonEmptyFilter refuses an empty filter set. Some read "keep nothing" into it and others "no
+// filter", and a guard on totals that silently became 0 would fail open.
+type nonEmptyFilter struct{}
+
+func (nonEmptyFilter) Description(context.Context) string {
+	return "must hold at least one value; leave the attribute out to keep every record"
+}
+
+func (v nonEmptyFilter) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (nonEmptyFilter) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty filter", fmt.Sprintf(
+		"%s is an empty set, which would keep no record and make every total 0. Leave %s out to keep every "+
+			"record, or list the values to keep.", req.Path, req.Path))
+}
