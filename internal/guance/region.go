@@ -15,19 +15,26 @@ const DefaultRegion = "hangzhou"
 type Site struct {
 	Code    string // the site code, e.g. cn1
 	Name    string // the region name, e.g. hangzhou
-	Title   string
+	Title   string // how the documentation names the site
 	BaseURL string
+	// BillingZone is the zone whose calendar day the site is believed to bill by, written as
+	// billing_period's time_zone; "" where nothing is known. The API states no zone, so even
+	// a value here is an assumption, and the documentation says so.
+	BillingZone string
+	// Currency is the currency the site is believed to bill in; "" where nothing is known.
+	// The API states no currency anywhere.
+	Currency string
 }
 
 // Sites lists every public Guance site. Names follow the existing Guance provider where it has
 // one; the sites it lacks get the city's name.
 var Sites = []Site{
-	{Code: "cn1", Name: "hangzhou", Title: "China 1 (Hangzhou)", BaseURL: "https://openapi.guance.com"},
-	{Code: "cn2", Name: "ningxia", Title: "China 2 (Ningxia)", BaseURL: "https://aws-openapi.guance.com"},
-	{Code: "cn3", Name: "zhangjiakou", Title: "China 3 (Zhangjiakou)", BaseURL: "https://cn3-openapi.guance.com"},
-	{Code: "cn4", Name: "guangzhou", Title: "China 4 (Guangzhou)", BaseURL: "https://cn4-openapi.guance.com"},
-	{Code: "cn5", Name: "vnet", Title: "China 5 (21Vianet)", BaseURL: "https://cn5-openapi.guance.com"},
-	{Code: "cn6", Name: "hongkong", Title: "China 6 (Hong Kong)", BaseURL: "https://cn6-openapi.guance.one"},
+	{Code: "cn1", Name: "hangzhou", Title: "China 1 (Hangzhou)", BaseURL: "https://openapi.guance.com", BillingZone: DefaultBillingZoneName, Currency: "CNY"},
+	{Code: "cn2", Name: "ningxia", Title: "China 2 (Ningxia)", BaseURL: "https://aws-openapi.guance.com", BillingZone: DefaultBillingZoneName, Currency: "CNY"},
+	{Code: "cn3", Name: "zhangjiakou", Title: "China 3 (Zhangjiakou)", BaseURL: "https://cn3-openapi.guance.com", BillingZone: DefaultBillingZoneName, Currency: "CNY"},
+	{Code: "cn4", Name: "guangzhou", Title: "China 4 (Guangzhou)", BaseURL: "https://cn4-openapi.guance.com", BillingZone: DefaultBillingZoneName, Currency: "CNY"},
+	{Code: "cn5", Name: "vnet", Title: "China 5 (21Vianet)", BaseURL: "https://cn5-openapi.guance.com", BillingZone: DefaultBillingZoneName, Currency: "CNY"},
+	{Code: "cn6", Name: "hongkong", Title: "China 6 (Hong Kong)", BaseURL: "https://cn6-openapi.guance.one", BillingZone: DefaultBillingZoneName},
 	{Code: "us1", Name: "oregon", Title: "US1 (Oregon)", BaseURL: "https://us1-openapi.guance.com"},
 	{Code: "eu1", Name: "frankfurt", Title: "EU1 (Frankfurt)", BaseURL: "https://eu1-openapi.guance.one"},
 	{Code: "ap1", Name: "singapore", Title: "AP1 (Singapore)", BaseURL: "https://ap1-openapi.guance.one"},

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFillReplacesOnlyWhatStandsBetweenTheMarkers(t *testing.T) {
+	t.Parallel()
+	in := "before\n<!-- BEGIN GENERATED sites: make docs -->\nstale\n<!-- END GENERATED sites -->\nafter\n"
+	used := map[string]bool{}
+	out, err := fill(in, used)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "before\n<!-- BEGIN GENERATED sites: make docs -->\n| `region` |") ||
+		!strings.HasSuffix(out, "|\n<!-- END GENERATED sites -->\nafter\n") || strings.Contains(out, "stale") {
+		t.Errorf("fill gave:\n%s", out)
+	}
+	if !used["sites"] {
+		t.Error("the sites section is not marked as used")
+	}
+	again, err := fill(out, used)
+	if err != nil || again != out {
+		t.Errorf("a second fill changed the text (err %v)", err)
+	}
+}
+
+func TestFillRefusesBrokenMarkers(t *testing.T) {
+	t.Parallel()
+	for name, in := range map[string]string{
+		"unknown section": "<!-- BEGIN GENERATED nope: make docs -->\n<!-- END GENERATED nope -->",
+		"crossed names":   "<!-- BEGIN GENERATED sites: make docs -->\n<!-- END GENERATED other -->",
+		"no end":          "<!-- BEGIN GENERATED sites: make docs -->\ntext",
+	} {
+		if _, err := fill(in, map[string]bool{}); err == nil {
+			t.Errorf("%s: fill succeeded", name)
+		}
+	}
+}
+
+func TestEverySiteStatesWhatIsKnownOfItsBillingDayAndCurrency(t *testing.T) {
+	t.Parallel()
+	table := sitesTable()
+	for _, want := range []string{
+		"| `hangzhou` | `cn1` | China 1 (Hangzhou), the default | <https://openapi.guance.com> | `+08:00` (assumed) | CNY (assumed) |",
+		"| `frankfurt` | `eu1` | EU1 (Frankfurt) | <https://eu1-openapi.guance.one> | unknown | unknown |",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+}
