@@ -95,7 +95,7 @@ func Text(s *Summary, opts Options) string {
 			fmt.Fprintf(&b, "  %s  %s\n", pad(f.Label, labelWidth, false), f.Value)
 		}
 		for _, msg := range sec.Failures {
-			fmt.Fprintf(&b, "  %s  postcondition failed: %s\n", pad("FAILED", labelWidth, false), cleanMessage(msg))
+			fmt.Fprintf(&b, "  %s  postcondition: %s\n", pad("FAILED", labelWidth, false), cleanMessage(msg))
 		}
 		if len(sec.Products) > 0 {
 			writeProductTable(&b, sec)
