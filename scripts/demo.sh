@@ -38,7 +38,9 @@ echo "==> 2. the same plan warning from half of each budget: a failed check only
 plan -var warn_at_ratio=0.5
 echo
 echo "==> 3. the same plan with a monthly budget of 1000 CNY: the guard blocks it"
-if plan -var monthly_budget=1000; then
+last_plan="$(pwd)/$work/last.tfplan"
+rm -f "$last_plan"
+if plan -var monthly_budget=1000 -out="$last_plan"; then
   echo "expected the plan to be blocked" >&2
   exit 1
 fi
@@ -47,5 +49,11 @@ if ! tr -s ' \n' '  ' <"$work/plan.out" | grep -q "over the monthly budget of 10
   echo "plan 3 failed, but not on the budget postcondition; see above" >&2
   exit 1
 fi
+echo
+# Terraform saves the plan file even when a postcondition blocks the plan, so it can be summarised.
+echo "==> the cost summary of plan 3 (guance-cost-summary -format text; CI posts it as Markdown)"
+go build -o "$work/bin/guance-cost-summary" ./cmd/guance-cost-summary
+terraform -chdir=examples/cost-guard show -json "$last_plan" >"$work/last.json"
+"$work/bin/guance-cost-summary" -format text "$work/last.json"
 echo
 echo "==> demo done: plans 1 and 2 passed (2 with a warning if spending is over half a budget), plan 3 was blocked by the budget postcondition"
