@@ -70,6 +70,7 @@ type Client struct {
 	http  *http.Client
 	pacer *pacer
 	cache *periodCache
+	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
 }
@@ -103,6 +104,7 @@ func New(cfg Config) (*Client, error) {
 		base:  baseURL,
 		pacer: newPacer(cfg.RateLimit, cfg.RateWindow),
 		cache: newPeriodCache(),
+		scrub: newScrubber(cfg.Token),
 	}
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
@@ -196,7 +198,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", &transportError{endpoint: endpoint, err: err}
+		return "", c.transportError(endpoint, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.ContentLength > c.cfg.MaxBodyBytes {
@@ -205,7 +207,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 		return "", c.overCap(endpoint, "", fmt.Sprintf(" (it announces %d bytes)", resp.ContentLength))
 	}
 	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
-	env, derr := decodeEnvelope(body, newContent(resp.ContentLength))
+	env, derr := decodeEnvelope(body, newContent(resp.ContentLength), c.scrub)
 	fields := map[string]any{
 		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
 		"error_code": env.ErrorCode, "body_bytes": c.cfg.MaxBodyBytes - body.left,
@@ -228,8 +230,8 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 	}
 	if body.broken != nil && resp.StatusCode == http.StatusOK {
 		// The connection failed, not the API: a reset or a timeout partway, so ask again.
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Truncated: true, Reason: fmt.Sprintf(
-			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken)}
+		return c.decodeError(endpoint, env.TraceID, true, fmt.Sprintf(
+			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken))
 	}
 	if resp.StatusCode != http.StatusOK || (derr == nil && !env.Success) {
 		apiErr := &APIError{
@@ -238,7 +240,7 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 			RetryAfter: resp.Header.Get("Retry-After"),
 		}
 		if derr != nil {
-			apiErr.Body = bodyGist(resp.Header.Get("Content-Type"), body.head.String())
+			apiErr.Body = c.scrub.String(bodyGist(resp.Header.Get("Content-Type"), body.head.String()))
 		}
 		return apiErr
 	}
@@ -248,24 +250,46 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		switch {
 		case truncated:
 			reason = "the body ended before the JSON did (truncated answer)"
+		case duplicateName(derr) != "":
+			reason = duplicateName(derr)
 		case errors.Is(derr, errNotEnvelope):
 			reason = fmt.Sprintf("it is not a JSON envelope but %s (Content-Type %q)",
 				bodyGist(resp.Header.Get("Content-Type"), body.head.String()), resp.Header.Get("Content-Type"))
 		case isSyntaxError(derr):
 			reason = "invalid JSON: " + derr.Error()
 		}
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: reason, Truncated: truncated}
+		return c.decodeError(endpoint, env.TraceID, truncated, reason)
+	}
+	if env.ErrorCode != "" || env.CodeText != "200" {
+		code := env.CodeText
+		if code == "" {
+			code = "missing"
+		}
+		return c.decodeError(endpoint, env.TraceID, false, fmt.Sprintf(
+			"the answer contradicts itself: success is true, yet errorCode is %q and the envelope code is %s (HTTP 200 with success true needs errorCode \"\" and code 200)",
+			env.ErrorCode, code))
 	}
 	if env.contentErr != nil {
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: env.contentErr.Error()}
+		return c.decodeError(endpoint, env.TraceID, false, env.contentErr.Error())
 	}
 	return nil
 }
 
+// decodeError is an unusable answer; reason may quote the server, so it is scrubbed.
+func (c *Client) decodeError(endpoint, traceID string, truncated bool, reason string) *DecodeError {
+	return &DecodeError{Endpoint: endpoint, TraceID: traceID, Truncated: truncated, Reason: c.scrub.String(reason)}
+}
+
+// transportError is a request that got no answer. Go's errors can quote the server (a
+// malformed status line, a redirect's Location), so the text is scrubbed.
+func (c *Client) transportError(endpoint string, err error) *transportError {
+	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(err.Error())}
+}
+
 // overCap is the error for an answer larger than MaxBodyBytes.
 func (c *Client) overCap(endpoint, traceID, announced string) error {
-	return &DecodeError{Endpoint: endpoint, TraceID: traceID, Reason: fmt.Sprintf(
-		"the answer is larger than %s%s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes), announced)}
+	return c.decodeError(endpoint, traceID, false, fmt.Sprintf(
+		"the answer is larger than %s%s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes), announced))
 }
 
 // byteSize writes whole mebibytes as such.
@@ -300,10 +324,11 @@ func bodyGist(contentType, head string) string {
 type transportError struct {
 	endpoint string
 	err      error
+	text     string // err's text, scrubbed
 }
 
 func (e *transportError) Error() string {
-	return fmt.Sprintf("%s: no answer: %v", e.endpoint, e.err)
+	return fmt.Sprintf("%s: no answer: %s", e.endpoint, e.text)
 }
 
 func (e *transportError) Unwrap() error { return e.err }

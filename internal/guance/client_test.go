@@ -110,16 +110,14 @@ func TestBillingDetailsDecodesEveryQuirk(t *testing.T) {
 	}
 }
 
-func TestEmptyPeriodTotalsAreZero(t *testing.T) {
-	for _, content := range []string{"[]", "null"} {
-		c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, true, "", content) })
-		d, err := c.BillingDetails(context.Background(), march)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
-			t.Errorf("content %s: %d records, total %s", content, len(d.Records), tt.BillingResult)
-		}
+func TestAnEmptyListTotalsZero(t *testing.T) {
+	c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, true, "", "[]") })
+	d, err := c.BillingDetails(context.Background(), march)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
+		t.Errorf("%d records, total %s", len(d.Records), tt.BillingResult)
 	}
 }
 
