@@ -4,11 +4,15 @@
 package guance
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -132,23 +136,26 @@ func defaultTransport() http.RoundTripper {
 	}
 }
 
+// maxRedirects is how many redirects one attempt follows.
+const maxRedirects = 5
+
 // checkRedirect follows a redirect only to the same scheme and host: Go forwards custom
-// headers such as DF-API-KEY on redirects, so another host would receive the token.
+// headers such as DF-API-KEY on redirects, so another host would receive the token. A loop,
+// or a chain longer than maxRedirects, is refused too: it would end the same way every time.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 5 {
-		return errors.New("stopped after 5 redirects")
-	}
+	target := c.scrub.String(req.URL.Redacted())
 	if req.URL.Scheme != c.base.Scheme || !strings.EqualFold(req.URL.Host, c.base.Host) {
-		return &redirectError{target: req.URL.Scheme + "://" + req.URL.Host}
+		return &RedirectError{Target: c.scrub.String(req.URL.Scheme + "://" + req.URL.Host), Problem: RedirectElsewhere}
+	}
+	for _, earlier := range via {
+		if earlier.URL.String() == req.URL.String() {
+			return &RedirectError{Target: target, Problem: RedirectLoop, Hops: len(via)}
+		}
+	}
+	if len(via) >= maxRedirects {
+		return &RedirectError{Target: target, Problem: RedirectTooMany, Hops: len(via)}
 	}
 	return nil
-}
-
-// redirectError is a redirect the client refused to follow.
-type redirectError struct{ target string }
-
-func (e *redirectError) Error() string {
-	return fmt.Sprintf("the API redirected to %s; refusing to follow it so that the access token is not sent to another host", e.target)
 }
 
 // newContentDecoder makes a content decoder for one attempt; bodySize is the answer's
@@ -198,6 +205,11 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var redirect *RedirectError
+		if errors.As(err, &redirect) {
+			redirect.Endpoint = endpoint
+			return "", redirect
+		}
 		return "", c.transportError(endpoint, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -227,6 +239,10 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr error, body *cappedReader) error {
 	if body.exceeded {
 		return c.overCap(endpoint, env.TraceID, "")
+	}
+	if body.broken != nil && isCorruptCompression(body.broken) {
+		return c.decodeError(endpoint, env.TraceID, false, fmt.Sprintf(
+			"the answer's gzip-compressed body is corrupt after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken))
 	}
 	if body.broken != nil && resp.StatusCode == http.StatusOK {
 		// The connection failed, not the API: a reset or a timeout partway, so ask again.
@@ -281,9 +297,28 @@ func (c *Client) decodeError(endpoint, traceID string, truncated bool, reason st
 }
 
 // transportError is a request that got no answer. Go's errors can quote the server (a
-// malformed status line, a redirect's Location), so the text is scrubbed.
+// malformed status line, for one), so the text is scrubbed.
 func (c *Client) transportError(endpoint string, err error) *transportError {
-	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(err.Error())}
+	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(err.Error()), permanent: isPermanentTransportError(err)}
+}
+
+// isPermanentTransportError reports failures that asking again cannot mend: a certificate the
+// client does not trust, and a host name that does not exist (a typo in the endpoint).
+func isPermanentTransportError(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var dns *net.DNSError
+	return errors.As(err, &verify) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || (errors.As(err, &dns) && dns.IsNotFound)
+}
+
+// isCorruptCompression reports a compressed body that cannot be decompressed: the same bytes
+// would fail the same way, unlike a body that broke off.
+func isCorruptCompression(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }
 
 // overCap is the error for an answer larger than MaxBodyBytes.
@@ -322,9 +357,10 @@ func bodyGist(contentType, head string) string {
 
 // transportError is a request that got no answer: refused, reset, timed out.
 type transportError struct {
-	endpoint string
-	err      error
-	text     string // err's text, scrubbed
+	endpoint  string
+	err       error
+	text      string // err's text, scrubbed
+	permanent bool   // asking again cannot help
 }
 
 func (e *transportError) Error() string {

@@ -67,9 +67,7 @@ func retryable(err error) bool {
 	case errors.As(err, &decErr):
 		return decErr.Truncated
 	case errors.As(err, &trErr):
-		// A refused redirect is a decision, not a fault.
-		var redirect *redirectError
-		return !errors.As(err, &redirect)
+		return !trErr.permanent
 	}
 	return false
 }

@@ -63,7 +63,7 @@ func TestTheTokenEchoedByTheServerIsScrubbedEverywhere(t *testing.T) {
 		"content quoted":        echo(200, "application/json", `{"code":200,"content":"KEY","errorCode":"","message":"","success":true,"traceId":"tr-KEY"}`),
 		"member name in syntax": echo(200, "application/json", `{"code":200,"content":[{"KEY":1,"KEY":2}]}`),
 		"redirect location": func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "https://elsewhere.example/"+testToken, http.StatusFound)
+			http.Redirect(w, r, r.URL.Path+"?key="+testToken, http.StatusFound)
 		},
 	}
 	for name, handler := range cases {

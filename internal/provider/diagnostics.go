@@ -48,9 +48,10 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	var attempts *guance.AttemptsError
 	retried := ""
 	if errors.As(err, &attempts) {
-		retried = fmt.Sprintf("\n\nThe provider tried %d times (%s) before giving up.", attempts.Attempts, attempts.Reason)
+		retried = fmt.Sprintf("\n\nThe provider tried %s (%s) before giving up.", guance.Count(attempts.Attempts, "time"), attempts.Reason)
 	}
 	var decodeErr *guance.DecodeError
+	var redirect *guance.RedirectError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -74,6 +75,10 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	case isAPI:
 		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.Error()+"."+retried+
 			supportHint(apiErr.TraceID))
+	case errors.As(err, &redirect):
+		return diag.NewErrorDiagnostic(summary+": refused redirect", "The provider did not follow the API's redirect, and "+
+			"did not ask again, since the same request would be redirected the same way: "+err.Error()+".\n\nCheck that the "+
+			"region or endpoint is the workspace's OpenAPI site itself, not a console or a proxy that redirects.")
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic(summary+": unusable answer", "Nothing of this answer was used, so no partial bill "+
 			"reaches the plan: "+err.Error()+"."+retried+supportHint(decodeErr.TraceID))
