@@ -29,6 +29,8 @@ const (
 	DefaultMaxAttempts    = 8
 	DefaultMaxRetryWait   = 3 * time.Minute
 	DefaultRequestTimeout = 2 * time.Minute
+	DefaultMaxReadTime    = 3 * time.Minute
+	DefaultIdleTimeout    = 30 * time.Second
 	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
 	DefaultRateWindow     = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
@@ -55,9 +57,13 @@ type Config struct {
 	MaxAttempts    int           // attempts per read, first one included
 	MaxRetryWait   time.Duration // total time a read may spend waiting between attempts
 	RequestTimeout time.Duration // per attempt, body included
-	RateLimit      int           // requests the client sends per RateWindow at most
-	RateWindow     time.Duration
-	MaxBodyBytes   int64
+	// MaxReadTime bounds the time one read spends sending requests and receiving answers, over
+	// all its attempts; waits for a rate slot and between attempts do not count.
+	MaxReadTime  time.Duration
+	IdleTimeout  time.Duration // an answer whose body makes no progress this long is cut off
+	RateLimit    int           // requests the client sends per RateWindow at most
+	RateWindow   time.Duration
+	MaxBodyBytes int64
 
 	// BaseDelay and MaxDelay shape the exponential backoff; tests shorten them.
 	BaseDelay, MaxDelay time.Duration
@@ -92,6 +98,8 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.MaxAttempts, DefaultMaxAttempts)
 	setDefault(&cfg.MaxRetryWait, DefaultMaxRetryWait)
 	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
+	setDefault(&cfg.MaxReadTime, DefaultMaxReadTime)
+	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDefault(&cfg.RateLimit, DefaultRateLimit)
 	setDefault(&cfg.RateWindow, DefaultRateWindow)
 	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -155,6 +163,10 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return &RedirectError{Target: target, Problem: RedirectTooMany, Hops: len(via)}
 	}
+	// The redirect's request is a request like any other to the API's limit.
+	if slot, ok := req.Context().Value(hopsKey{}).(*hops); ok {
+		return slot.next(req.Context())
+	}
 	return nil
 }
 
@@ -171,7 +183,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	u.RawQuery = query.Encode()
 	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger}
 	for {
-		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent)
+		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent, &r)
 		if err == nil {
 			return traceID, nil
 		}
@@ -181,16 +193,60 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	}
 }
 
-// attempt sends one request, paced under the rate limit, and decodes its answer.
-func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder) (string, error) {
-	release, err := c.pacer.acquire(ctx)
+// attempt passes the pacer's gate, takes a rate slot and sends one request; then it tells the
+// pacer whether the API refused it for its limit.
+func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier) (string, error) {
+	pass, held, err := c.pacer.enter(ctx, c.cfg.MaxRetryWait-r.waited)
+	r.waited += held
+	if errors.Is(err, errGateBudget) {
+		return "", r.outwaited(c.pacer.lastLimit)
+	}
 	if err != nil {
 		return "", err
 	}
-	defer release()
-	reqCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	release, err := c.pacer.acquire(ctx)
+	if err != nil {
+		pass.abandon()
+		return "", err
+	}
+	slot := &hops{p: c.pacer, release: release}
+	traceID, err := c.send(context.WithValue(ctx, hopsKey{}, slot), endpoint, rawURL, newContent, r, pass)
+	// The gate first, then the slot: a refused request's slot is parked while the gate is shut.
+	apiErr, isAPI := AsAPIError(err)
+	switch {
+	case isAPI && apiErr.IsRateLimit():
+		after, _ := retryAfter(err)
+		pass.limited(err, after)
+		slot.release(true)
+	case ctx.Err() != nil:
+		pass.abandon()
+		slot.release(false)
+	default:
+		pass.answered()
+		slot.release(false)
+	}
+	return traceID, err
+}
+
+// errReadTime is the cause of an attempt cut off because the read used up MaxReadTime.
+var errReadTime = errors.New("the read used up its time")
+
+// send sends one request and decodes its answer. The attempt is cut off after RequestTimeout,
+// or sooner when the read's MaxReadTime runs out, and when its body makes no progress for
+// IdleTimeout.
+func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier, pass *pass) (string, error) {
+	limit := c.cfg.RequestTimeout
+	var timedOut error = fmt.Errorf("no complete answer within the request timeout of %s", c.cfg.RequestTimeout)
+	if left := c.cfg.MaxReadTime - r.spent; left <= limit {
+		limit, timedOut = left, errReadTime
+	}
+	start := time.Now()
+	defer func() { r.spent += time.Since(start) }()
+	reqCtx, cancel := context.WithTimeoutCause(ctx, limit, timedOut)
 	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
+	bodyCtx, stall := context.WithCancelCause(reqCtx)
+	defer stall(nil)
+	req, err := http.NewRequestWithContext(bodyCtx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return "", err
 	}
@@ -202,23 +258,31 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
 	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
-	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		var redirect *RedirectError
-		if errors.As(err, &redirect) {
+		switch {
+		case errors.As(err, &redirect):
 			redirect.Endpoint = endpoint
 			return "", redirect
+		case errors.Is(context.Cause(reqCtx), errReadTime):
+			return "", r.tooSlow(endpoint, c.transportError(endpoint, err))
 		}
 		return "", c.transportError(endpoint, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode == http.StatusOK {
+		pass.answered() // not a limit answer: the others need not wait for the body
+	}
 	if resp.ContentLength > c.cfg.MaxBodyBytes {
 		// Refused unread: a body over the cap would be refused anyway, and the decoder sizes
 		// its buffers by the announced length.
 		return "", c.overCap(endpoint, "", fmt.Sprintf(" (it announces %d bytes)", resp.ContentLength))
 	}
-	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
+	stalled := fmt.Errorf("no data for %s (the answer stalled)", c.cfg.IdleTimeout)
+	watchdog := time.AfterFunc(c.cfg.IdleTimeout, func() { stall(stalled) })
+	defer watchdog.Stop()
+	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes, progress: func() { watchdog.Reset(c.cfg.IdleTimeout) }}
 	env, derr := decodeEnvelope(body, newContent(resp.ContentLength), c.scrub)
 	fields := map[string]any{
 		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
@@ -226,11 +290,15 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API answer", fields)
-	switch {
+	switch cause := context.Cause(bodyCtx); {
 	case ctx.Err() != nil: // the caller gave up (Ctrl-C): nothing left to judge
 		return env.TraceID, ctx.Err()
-	case reqCtx.Err() != nil && derr != nil:
-		body.broken = fmt.Errorf("no complete answer within the request timeout of %s", c.cfg.RequestTimeout)
+	case cause == nil || derr == nil:
+	case errors.Is(cause, errReadTime):
+		return env.TraceID, r.tooSlow(endpoint, c.decodeError(endpoint, env.TraceID, true, fmt.Sprintf(
+			"the answer broke off after %d bytes", c.cfg.MaxBodyBytes-body.left)))
+	default:
+		body.broken = cause
 	}
 	return env.TraceID, c.judge(endpoint, resp, env, derr, body)
 }
@@ -373,6 +441,7 @@ func (e *transportError) Unwrap() error { return e.err }
 // body broke off when the connection failed.
 type cappedReader struct {
 	r        io.Reader
+	progress func() // called whenever bytes arrive
 	left     int64
 	exceeded bool
 	broken   error
@@ -393,6 +462,9 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 		p = p[:c.left]
 	}
 	n, err := c.r.Read(p)
+	if n > 0 {
+		c.progress()
+	}
 	c.left -= int64(n)
 	if c.head.Len() < 256 {
 		c.head.Write(p[:min(n, 256-c.head.Len())])

@@ -36,7 +36,7 @@ func TestDeterministicFaultsFailAtOnceNamingTheFault(t *testing.T) {
 		"corrupt deflate data": {gzipped(corrupt), 1,
 			"the answer's gzip-compressed body is corrupt after 0 bytes: flate: corrupt input"},
 		"bad gzip checksum": {gzipped(badChecksum), 1, "is corrupt after"},
-		"not gzip at all": {gzipped([]byte("plain text, not gzip")), 1, "gzip: invalid header"},
+		"not gzip at all":   {gzipped([]byte("plain text, not gzip")), 1, "gzip: invalid header"},
 		"a redirect to itself": {func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 		}, 1, "the API redirected in a loop: after 1 redirect it sent the request back to http://"},

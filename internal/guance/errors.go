@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Error codes the API documents.
@@ -100,6 +101,22 @@ type AttemptsError struct {
 func (e *AttemptsError) Error() string {
 	return fmt.Sprintf("gave up after %s (%s); last error: %v", Count(e.Attempts, "attempt"), e.Reason, e.Last)
 }
+
+// TooSlowError says a read used up MaxReadTime on answers that would not complete: a server
+// that trickles, stalls or times out again and again.
+type TooSlowError struct {
+	Endpoint string
+	Attempts int
+	Limit    time.Duration // MaxReadTime
+	Last     error         // how the last attempt ended
+}
+
+func (e *TooSlowError) Error() string {
+	return fmt.Sprintf("%s: the API is too slow: %s over %s brought no complete answer (the read's limit); the last one: %v",
+		e.Endpoint, e.Limit, Count(e.Attempts, "attempt"), e.Last)
+}
+
+func (e *TooSlowError) Unwrap() error { return e.Last }
 
 // Count writes n with its noun, singular or plural: 1 attempt, 2 attempts.
 func Count(n int, noun string) string {

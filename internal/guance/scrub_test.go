@@ -22,7 +22,7 @@ func TestTheScrubberHidesTheTokenAndEveryLongPieceOfIt(t *testing.T) {
 	s := newScrubber(token)
 	for in, want := range map[string]string{
 		"key " + token + " is not valid":       "key *** is not valid",
-		"tr-" + token[3:11]:                    "tr-***",             // 8 bytes of it
+		"tr-" + token[3:11]:                    "tr-***",            // 8 bytes of it
 		"tr-" + token[3:10]:                    "tr-" + token[3:10], // 7 bytes: too short to matter
 		token[:12] + "|" + token[5:] + "x":     "***|***x",
 		"plain message without it":             "plain message without it",

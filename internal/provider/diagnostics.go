@@ -52,8 +52,13 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	}
 	var decodeErr *guance.DecodeError
 	var redirect *guance.RedirectError
+	var tooSlow *guance.TooSlowError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
+	case errors.As(err, &tooSlow):
+		return diag.NewErrorDiagnostic(summary+": the API is too slow", "The API's answers did not complete in the time a "+
+			"read may spend on them: "+err.Error()+".\n\nThe API, or the network path to it, is slow right now: plan again "+
+			"later, ask for a shorter period, or let reads take longer with max_read_time.")
 	case errors.Is(err, context.Canceled):
 		return diag.NewErrorDiagnostic(summary+": cancelled", "The read was cancelled (interrupted) before the API answered.")
 	case errors.Is(err, context.DeadlineExceeded):
