@@ -211,7 +211,6 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	}
 	slot := &hops{p: c.pacer, release: release}
 	traceID, err := c.send(context.WithValue(ctx, hopsKey{}, slot), endpoint, rawURL, newContent, r, pass)
-	// The gate first, then the slot: a refused request's slot is parked while the gate is shut.
 	apiErr, isAPI := AsAPIError(err)
 	switch {
 	case isAPI && apiErr.IsRateLimit():

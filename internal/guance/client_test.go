@@ -31,7 +31,7 @@ func testClient(t *testing.T, h http.HandlerFunc, tweak ...func(*Config)) (*Clie
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	// A window of 300ms keeps the pacer's holds after a limit answer short (10 to 20ms at first).
+	// A window of 300ms keeps the pacer's holds after a limit answer short (25 to 50ms at first).
 	cfg := Config{
 		BaseURL: srv.URL, Token: testToken, UserAgent: "test-agent/1", BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
 		RateWindow: 300 * time.Millisecond,

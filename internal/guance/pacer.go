@@ -23,14 +23,15 @@ import (
 // in the same phase of the server's window again and again. So a limit answer closes the gate
 // for the whole client: no request is sent until a hold has passed, then one request goes
 // alone as a probe, and only its success opens the gate for the others. The hold grows with
-// each refused probe (from a thirtieth of the window, doubling, up to a whole window, with
+// each refused probe (from a twelfth of the window, doubling, up to a whole window, with
 // jitter, at least any Retry-After), so probes walk through the server's window instead of
 // returning to one phase of it. The gate also starts closed: a client's first request is a
 // probe, so a client that starts inside a refusing phase has one request refused, not a
 // batch. The probe's cost is one answer's headers before the others start.
 //
-// Slots of refused requests are parked: they reopen a window after the gate opens again,
-// rather than a window after the refusal, which is the refusing phase of the next window.
+// A refused request gives its slot back at once: the server did not serve it, and the gate
+// holds every request until the server accepts one again. Keeping the slot closed for a
+// window would send a later request into the refusing phase of the next window.
 type pacer struct {
 	window time.Duration
 	slots  chan time.Time // each value: when that slot may be used again
@@ -41,7 +42,6 @@ type pacer struct {
 	probe     chan struct{} // closed when the probe in flight settles; nil when none is
 	holdUntil time.Time
 	refused   int   // refused probes since the gate was last open
-	parked    int   // slots of refused requests
 	lastLimit error // the last limit answer, for a read that gives up waiting
 }
 
@@ -99,7 +99,7 @@ func (p *pacer) enter(ctx context.Context, budget time.Duration) (*pass, time.Du
 }
 
 // answered settles the pass with an answer that is not a limit: a successful probe opens the
-// gate, and an open gate reopens the parked slots a window from now.
+// gate.
 func (s *pass) answered() {
 	p := s.p
 	p.mu.Lock()
@@ -109,11 +109,6 @@ func (s *pass) answered() {
 		p.endProbe()
 	}
 	s.settled = true
-	if p.open {
-		for ; p.parked > 0; p.parked-- {
-			p.slots <- p.now().Add(p.window)
-		}
-	}
 }
 
 // limited settles the pass with a limit answer: the gate closes and holds; a refused probe
@@ -151,10 +146,13 @@ func (p *pacer) endProbe() {
 	p.probe = nil
 }
 
-// hold is how long the gate stays closed after the n-th refused probe: a thirtieth of the
-// window, doubling, at most the window; half of it fixed, half random.
+// hold is how long the gate stays closed after the n-th refused probe: at first 5 to 10 s of a
+// minute's window, doubling, at most the window; half of it fixed, half random. The first hold
+// is long enough to step over a short refusing phase (the one seen in the wild lasted 5 s)
+// and to let a rolling window's oldest request age out, which takes a twentieth of the window
+// on average at 20 requests a window.
 func (p *pacer) hold(n int) time.Duration {
-	step := p.window / 30 << min(n-1, 30)
+	step := p.window / 6 << min(n-1, 30)
 	if step > p.window || step <= 0 {
 		step = p.window
 	}
@@ -162,8 +160,7 @@ func (p *pacer) hold(n int) time.Duration {
 }
 
 // acquire waits for a slot and returns the function that gives it back once the answer is in:
-// free again a window later, or, for a request refused by the limit, parked until the gate
-// opens.
+// free again a window later, or at once for a request the limit refused.
 func (p *pacer) acquire(ctx context.Context) (release func(refused bool), err error) {
 	var reopens time.Time
 	select {
@@ -180,17 +177,11 @@ func (p *pacer) acquire(ctx context.Context) (release func(refused bool), err er
 	var once sync.Once
 	return func(refused bool) {
 		once.Do(func() {
-			if !refused {
-				p.slots <- p.now().Add(p.window)
+			if refused {
+				p.slots <- p.now()
 				return
 			}
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			if p.open { // already opened again by a request that was answered meanwhile
-				p.slots <- p.now().Add(p.window)
-				return
-			}
-			p.parked++
+			p.slots <- p.now().Add(p.window)
 		})
 	}, nil
 }
