@@ -32,9 +32,9 @@ const (
 // an error that names the fault; transient faults must be ridden out and each permanent one
 // must end exactly one read. Run it with -v to see the tally.
 func TestFaultSoakGivesExactBillsOrClearErrors(t *testing.T) {
-	// Besides the faults, a fixed-window limiter refuses the first twelfth of every second, as
-	// a server refusing the first 5 s of each minute would.
-	sim := guancesim.NewServer(guancesim.Options{RateWindow: time.Second, FixedWindowRefusal: time.Second / 12})
+	// Besides the faults, a fixed-window limiter refuses the first twelfth of every 400ms, as a
+	// server refusing the first 5 s of each minute would.
+	sim := guancesim.NewServer(guancesim.Options{RateWindow: 400 * time.Millisecond, FixedWindowRefusal: 400 * time.Millisecond / 12})
 	t.Cleanup(sim.Close)
 	sim.SetFaultRate(soakFaultRate, soakSeed, guancesim.AllFaults()...)
 	log := &soakLog{retried: map[guancesim.FaultKind]int{}}
@@ -135,11 +135,12 @@ func soakPeriod(i int) Period {
 
 // Results of a read.
 const (
-	soakExact        = "exact bill"
-	soakExactWarning = "exact bill with the record outside the period, and a warning naming it"
-	soakClearError   = "clear error naming a permanent fault"
-	soakExhausted    = "clear error after retrying transient faults max_attempts times"
-	soakWrong        = "wrong, partial or unclear"
+	soakExact         = "exact bill"
+	soakExactWarning  = "exact bill with the record outside the period, and a warning naming it"
+	soakExactScrubbed = "exact bill with the key the server echoed into workspace names shown as ***"
+	soakClearError    = "clear error naming a permanent fault"
+	soakExhausted     = "clear error after retrying transient faults max_attempts times"
+	soakWrong         = "wrong, partial or unclear"
 )
 
 type soakOutcome struct {
@@ -170,6 +171,17 @@ func soakRead(ctx context.Context, c *Client, p Period) soakOutcome {
 	}
 	want := guancesim.Records(guancesim.Options{}, p.Start.Time(), p.End.Time())
 	result, fault := soakExact, guancesim.FaultKind("")
+	if len(d.Records) > 0 && strings.HasPrefix(d.Records[0].WorkspaceName.Value(), "*** ") {
+		// echo_token_in_records put the key before every workspace name: it must show as ***.
+		for i := range d.Records {
+			name, hidden := strings.CutPrefix(d.Records[i].WorkspaceName.Value(), "*** ")
+			if !hidden || !strings.HasPrefix(d.TraceID, "tr-***-") {
+				return soakOutcome{result: soakWrong, problem: fmt.Sprintf("record %d: workspaceName %q, traceId %q", i+1, d.Records[i].WorkspaceName.Value(), d.TraceID)}
+			}
+			d.Records[i].WorkspaceName = TextOf(name)
+		}
+		result, fault = soakExactScrubbed, guancesim.FaultEchoTokenInRecords
+	}
 	if len(d.Records) == len(want)+1 { // record_outside_period adds the next day's Log record
 		day := p.End.AddDays(1)
 		for _, r := range guancesim.Records(guancesim.Options{}, day.Time(), day.Time()) {
@@ -357,7 +369,7 @@ func soakTally(tally map[string]int, served map[guancesim.FaultKind]int, log *so
 	}
 	fmt.Fprintf(&b, "fault soak: %d reads in %s; %d requests reached the simulator, %d of them faulted (%.0f%%)\n",
 		soakReads, elapsed.Round(100*time.Millisecond), requests, faults, 100*float64(faults)/float64(requests))
-	for _, r := range []string{soakExact, soakExactWarning, soakClearError, soakExhausted, soakWrong} {
+	for _, r := range []string{soakExact, soakExactWarning, soakExactScrubbed, soakClearError, soakExhausted, soakWrong} {
 		fmt.Fprintf(&b, "  %4d reads: %s\n", tally[r], r)
 	}
 	kinds := append(guancesim.AllFaults(), soakFixedWindow)
@@ -376,6 +388,8 @@ func soakTally(tally map[string]int, served map[guancesim.FaultKind]int, log *so
 			what = fmt.Sprintf("refused by the fixed-window limiter, %d retried", log.retried[k])
 		case k == guancesim.FaultRecordOutsidePeriod:
 			what = "kept, with a warning"
+		case k == guancesim.FaultEchoTokenInRecords:
+			what = "taken, the key shown as ***"
 		default:
 			what = "ended its read with a clear error, not retried"
 		}

@@ -72,6 +72,10 @@ const (
 	// success answer whose first amount (billingResult, or cashBalance on
 	// balance/get) is the key, which the client must quote as not a number.
 	FaultEchoToken FaultKind = "echo_token"
+	// FaultEchoTokenInRecords: the normal answer, but every record's
+	// workspaceName starts with the key and a space, and the traceId is
+	// "tr-<key>-<trace>": a success a client must take with the key hidden.
+	FaultEchoTokenInRecords FaultKind = "echo_token_in_records"
 	// FaultEchoTokenGateway: HTTP 502 with an HTML page titled "502 <key>".
 	FaultEchoTokenGateway FaultKind = "echo_token_gateway"
 	// FaultDuplicateKeys: the normal answer with a member given twice: the
@@ -102,7 +106,7 @@ func AllFaults() []FaultKind {
 		FaultGatewayTimeoutHTML, FaultTruncatedJSON, FaultConnectionReset,
 		FaultSlow, FaultSuccessFalse, FaultContentNotList, FaultInvalidJSON,
 		FaultBadRecordDate, FaultRecordOutsidePeriod, FaultNonNumericAmount,
-		FaultHugeBody, FaultEchoToken, FaultEchoTokenGateway, FaultDuplicateKeys,
+		FaultHugeBody, FaultEchoToken, FaultEchoTokenInRecords, FaultEchoTokenGateway, FaultDuplicateKeys,
 		FaultNullContent, FaultRedirectLoop, FaultCorruptGzip,
 	}
 }
@@ -183,6 +187,15 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, kind FaultKi
 		s.serveHuge(r.Context(), w, trace)
 	case FaultEchoToken:
 		writeAnswer(w, s.echoAnswer(r, normal))
+	case FaultEchoTokenInRecords:
+		key := r.Header.Get("DF-API-KEY")
+		parts := make([][]byte, len(normal.parts))
+		for i, p := range normal.parts {
+			parts[i] = bytes.ReplaceAll(p, []byte(`"workspaceName":"`), []byte(`"workspaceName":"`+key+` `))
+		}
+		parts[len(parts)-1] = okSuffix("tr-" + key + "-" + trace)
+		normal.parts = parts
+		writeAnswer(w, normal)
 	case FaultEchoTokenGateway:
 		key := r.Header.Get("DF-API-KEY")
 		writeAnswer(w, answer{status: http.StatusBadGateway, contentType: "text/html", parts: [][]byte{

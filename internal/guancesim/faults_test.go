@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,6 +94,11 @@ func TestFaultKindsAnswers(t *testing.T) {
 			case FaultEchoToken: // the first of its answers
 				if r.status != 403 || bytes.Count(r.body, []byte(DefaultToken)) != 3 {
 					t.Errorf("got %d %s", r.status, r.body)
+				}
+			case FaultEchoTokenInRecords:
+				if r.status != 200 || !r.env.Success || bytes.Count(r.body, []byte(`"workspaceName":"`+DefaultToken+` `)) != 16 ||
+					!strings.HasPrefix(r.env.TraceID, "tr-"+DefaultToken+"-TRACE-") {
+					t.Errorf("got %d %.300s", r.status, r.body)
 				}
 			case FaultEchoTokenGateway:
 				if r.status != 502 || !bytes.Contains(r.body, []byte("<title>502 "+DefaultToken+"</title>")) {
@@ -275,7 +281,7 @@ func TestFaultRateDeterministic(t *testing.T) {
 }
 
 func TestFaultLists(t *testing.T) {
-	if len(AllFaults()) != 23 || len(TransientFaults()) != 11 {
+	if len(AllFaults()) != 24 || len(TransientFaults()) != 11 {
 		t.Errorf("%d faults, %d transient", len(AllFaults()), len(TransientFaults()))
 	}
 	for _, k := range TransientFaults() {
