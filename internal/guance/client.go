@@ -235,7 +235,7 @@ var errReadTime = errors.New("the read used up its time")
 // IdleTimeout.
 func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier, pass *pass) (string, error) {
 	limit := c.cfg.RequestTimeout
-	var timedOut error = fmt.Errorf("no complete answer within the request timeout of %s", c.cfg.RequestTimeout)
+	timedOut := errors.New("no complete answer within the request timeout of " + c.cfg.RequestTimeout.String())
 	if left := c.cfg.MaxReadTime - r.spent; left <= limit {
 		limit, timedOut = left, errReadTime
 	}

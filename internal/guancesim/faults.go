@@ -75,9 +75,9 @@ const (
 	// FaultEchoTokenInRecords: the normal answer, but every record's
 	// workspaceName starts with the key and a space, and the traceId is
 	// "tr-<key>-<trace>": a success a client must take with the key hidden.
-	FaultEchoTokenInRecords FaultKind = "echo_token_in_records"
+	FaultEchoTokenInRecords FaultKind = "echo_token_in_records" //nolint:gosec // a fault's name, not a credential
 	// FaultEchoTokenGateway: HTTP 502 with an HTML page titled "502 <key>".
-	FaultEchoTokenGateway FaultKind = "echo_token_gateway"
+	FaultEchoTokenGateway FaultKind = "echo_token_gateway" //nolint:gosec // a fault's name, not a credential
 	// FaultDuplicateKeys: the normal answer with a member given twice: the
 	// first record's billingResult again as "7" (the envelope's success, first
 	// false then true, when there is no record); on balance/get, cashBalance
