@@ -36,7 +36,7 @@ func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
 	var out *Balance
 	traceID, err := c.get(ctx, BalancePath, nil, func(int64) contentDecoder {
 		out = &Balance{}
-		return out.decode
+		return out.decode(c.scrub)
 	})
 	if err != nil {
 		return nil, err
@@ -51,8 +51,11 @@ var balanceFields = []string{"cashBalance", "couponBalance", "storedCardBalance"
 // decode reads the balance object. A balance may be a number, a numeric string, or absent
 // ("None", "", null, or left out); anything else is refused with the field and value named.
 // An object with none of the balances is not a balance answer at all.
-func (b *Balance) decode(dec *jsontext.Decoder) error {
-	values := newRecordDecoder()
+func (b *Balance) decode(scrub *scrubber) contentDecoder {
+	return func(dec *jsontext.Decoder) error { return b.decodeWith(dec, newRecordDecoder(scrub)) }
+}
+
+func (b *Balance) decodeWith(dec *jsontext.Decoder, values *recordDecoder) error {
 	found := 0
 	var bad error
 	err := decodeObject(dec, "an object with "+strings.Join(balanceFields, ", "), func(name string, dec *jsontext.Decoder) error {

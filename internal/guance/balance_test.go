@@ -80,6 +80,8 @@ func TestBillingBalanceRefusesWhatIsNotABalance(t *testing.T) {
 			[]string{"content is a JSON array", "expected an object with cashBalance, couponBalance, storedCardBalance"}},
 		"null content": {200, true, `null`,
 			[]string{"content is null", "expected an object with cashBalance"}},
+		"a balance given twice": {200, true, `{"cashBalance":"5","couponBalance":0,"cashBalance":"None"}`,
+			[]string{`"cashBalance" is given twice in the object at "/content"`}},
 		"an object without balances": {200, true, `{"records":[]}`,
 			[]string{"content has none of cashBalance, couponBalance, storedCardBalance; it is not a balance"}},
 		"success false under HTTP 200": {200, false, `{"cashBalance":1}`,

@@ -61,7 +61,7 @@ func (c *Client) fetchBillingDetails(ctx context.Context, period Period) (*Billi
 	var out *BillingDetails
 	traceID, err := c.get(ctx, BillingDetailsPath, query, func(bodySize int64) contentDecoder {
 		out = &BillingDetails{Period: period, Records: make([]BillingRecord, 0, recordsIn(bodySize))}
-		return out.decodeRecords
+		return out.decodeRecords(c.scrub)
 	})
 	if err != nil {
 		return nil, err
@@ -85,16 +85,18 @@ func recordsIn(bodySize int64) int {
 }
 
 // decodeRecords reads the content of a billing answer into d.Records.
-func (d *BillingDetails) decodeRecords(dec *jsontext.Decoder) error {
-	records := newRecordDecoder()
-	return decodeList(dec, func(dec *jsontext.Decoder) error {
-		d.Records = append(d.Records, BillingRecord{})
-		if err := records.record(dec, len(d.Records), &d.Records[len(d.Records)-1]); err != nil {
-			d.Records = d.Records[:len(d.Records)-1]
-			return err
-		}
-		return nil
-	})
+func (d *BillingDetails) decodeRecords(scrub *scrubber) contentDecoder {
+	records := newRecordDecoder(scrub)
+	return func(dec *jsontext.Decoder) error {
+		return decodeList(dec, func(dec *jsontext.Decoder) error {
+			d.Records = append(d.Records, BillingRecord{})
+			if err := records.record(dec, len(d.Records), &d.Records[len(d.Records)-1]); err != nil {
+				d.Records = d.Records[:len(d.Records)-1]
+				return err
+			}
+			return nil
+		})
+	}
 }
 
 // Filter keeps the records that match every non-empty set; an empty set keeps all.

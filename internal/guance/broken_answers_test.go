@@ -186,11 +186,26 @@ func TestAnAnswerAnnouncedOverTheCapIsRefusedUnread(t *testing.T) {
 	}
 }
 
-// An envelope that names content twice, or not at all, is not a bill to guess from.
-func TestEnvelopesWithContentTwiceOrMissingAreRefused(t *testing.T) {
+// An answer that could be read two ways, or says nothing, or contradicts itself, is refused
+// with the field named: never the last value, never a mix, never a silent zero. Each is
+// refused at once, as asking again would get the same answer.
+func TestAmbiguousEmptyOrSelfContradictingAnswersAreRefused(t *testing.T) {
+	const record = `"consumeTimeOfDay":"2024-03-01","productDetail":"Log"`
+	envelope := func(content string) string {
+		return `{"code":200,"content":` + content + `,"errorCode":"","message":"","success":true,"traceId":"TRACE-X"}`
+	}
 	for body, want := range map[string]string{
-		`{"code":200,"content":[{"consumeTimeOfDay":"2024-03-01"}],"content":[],"success":true}`: "the answer holds content twice",
-		`{"code":200,"success":true,"traceId":"TRACE-X"}`:                                        "the answer has no content at all (not even null) (traceId TRACE-X)",
+		envelope(`[{` + record + `,"billingResult":"12.50","count":1,"billingResult":"7"}]`):                                  `"billingResult" is given twice in the object at "/content/0"`,
+		envelope(`[{` + record + `,"billingResult":"12.50","workspaceName":"a","billingResult":"None","workspaceName":"b"}]`): `"billingResult" is given twice in the object at "/content/0"`,
+		envelope(`[{` + record + `,"orgName":"x","orgName":"y"}]`):                                                            `"orgName" is given twice in the object at "/content/0"`,
+		envelope(`[{` + record + `,"billing\u0052esult":1,"billingResult":2}]`):                                               `"billingResult" is given twice in the object at "/content/0"`,
+		`{"code":200,"content":[],"success":false,"errorCode":"","success":true,"traceId":"TRACE-X"}`:                         `"success" is given twice in the envelope`,
+		`{"code":200,"content":[{` + record + `}],"content":[],"success":true}`:                                               `"content" is given twice in the envelope`,
+		`{"code":200,"success":true,"traceId":"TRACE-X"}`:                                                                     "the answer has no content at all (traceId TRACE-X)",
+		envelope(`null`): "content is null (null), expected a list of records (an empty period is [])",
+		`{"code":200,"content":[],"errorCode":"ft.InternalError","message":"","success":true}`: `success is true, yet errorCode is "ft.InternalError" and the envelope code is 200`,
+		`{"code":500,"content":[],"errorCode":"","message":"","success":true}`:                 `success is true, yet errorCode is "" and the envelope code is 500`,
+		`{"content":[],"errorCode":"","message":"","success":true}`:                            `success is true, yet errorCode is "" and the envelope code is missing`,
 	} {
 		c, calls := testClient(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
 		d, err := c.BillingDetails(context.Background(), march)

@@ -4,11 +4,15 @@
 package guance
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -25,6 +29,8 @@ const (
 	DefaultMaxAttempts    = 8
 	DefaultMaxRetryWait   = 3 * time.Minute
 	DefaultRequestTimeout = 2 * time.Minute
+	DefaultMaxReadTime    = 3 * time.Minute
+	DefaultIdleTimeout    = 30 * time.Second
 	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
 	DefaultRateWindow     = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
@@ -51,9 +57,13 @@ type Config struct {
 	MaxAttempts    int           // attempts per read, first one included
 	MaxRetryWait   time.Duration // total time a read may spend waiting between attempts
 	RequestTimeout time.Duration // per attempt, body included
-	RateLimit      int           // requests the client sends per RateWindow at most
-	RateWindow     time.Duration
-	MaxBodyBytes   int64
+	// MaxReadTime bounds the time one read spends sending requests and receiving answers, over
+	// all its attempts; waits for a rate slot and between attempts do not count.
+	MaxReadTime  time.Duration
+	IdleTimeout  time.Duration // an answer whose body makes no progress this long is cut off
+	RateLimit    int           // requests the client sends per RateWindow at most
+	RateWindow   time.Duration
+	MaxBodyBytes int64
 
 	// BaseDelay and MaxDelay shape the exponential backoff; tests shorten them.
 	BaseDelay, MaxDelay time.Duration
@@ -70,6 +80,7 @@ type Client struct {
 	http  *http.Client
 	pacer *pacer
 	cache *periodCache
+	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
 }
@@ -87,6 +98,8 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.MaxAttempts, DefaultMaxAttempts)
 	setDefault(&cfg.MaxRetryWait, DefaultMaxRetryWait)
 	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
+	setDefault(&cfg.MaxReadTime, DefaultMaxReadTime)
+	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDefault(&cfg.RateLimit, DefaultRateLimit)
 	setDefault(&cfg.RateWindow, DefaultRateWindow)
 	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -103,6 +116,7 @@ func New(cfg Config) (*Client, error) {
 		base:  baseURL,
 		pacer: newPacer(cfg.RateLimit, cfg.RateWindow),
 		cache: newPeriodCache(),
+		scrub: newScrubber(cfg.Token),
 	}
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
@@ -130,23 +144,30 @@ func defaultTransport() http.RoundTripper {
 	}
 }
 
+// maxRedirects is how many redirects one attempt follows.
+const maxRedirects = 5
+
 // checkRedirect follows a redirect only to the same scheme and host: Go forwards custom
-// headers such as DF-API-KEY on redirects, so another host would receive the token.
+// headers such as DF-API-KEY on redirects, so another host would receive the token. A loop,
+// or a chain longer than maxRedirects, is refused too: it would end the same way every time.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 5 {
-		return errors.New("stopped after 5 redirects")
-	}
+	target := c.scrub.String(req.URL.Redacted())
 	if req.URL.Scheme != c.base.Scheme || !strings.EqualFold(req.URL.Host, c.base.Host) {
-		return &redirectError{target: req.URL.Scheme + "://" + req.URL.Host}
+		return &RedirectError{Target: c.scrub.String(req.URL.Scheme + "://" + req.URL.Host), Problem: RedirectElsewhere}
+	}
+	for _, earlier := range via {
+		if earlier.URL.String() == req.URL.String() {
+			return &RedirectError{Target: target, Problem: RedirectLoop, Hops: len(via)}
+		}
+	}
+	if len(via) >= maxRedirects {
+		return &RedirectError{Target: target, Problem: RedirectTooMany, Hops: len(via)}
+	}
+	// The redirect's request is a request like any other to the API's limit.
+	if slot, ok := req.Context().Value(hopsKey{}).(*hops); ok {
+		return slot.next(req.Context())
 	}
 	return nil
-}
-
-// redirectError is a redirect the client refused to follow.
-type redirectError struct{ target string }
-
-func (e *redirectError) Error() string {
-	return fmt.Sprintf("the API redirected to %s; refusing to follow it so that the access token is not sent to another host", e.target)
 }
 
 // newContentDecoder makes a content decoder for one attempt; bodySize is the answer's
@@ -162,7 +183,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	u.RawQuery = query.Encode()
 	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger}
 	for {
-		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent)
+		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent, &r)
 		if err == nil {
 			return traceID, nil
 		}
@@ -172,16 +193,59 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	}
 }
 
-// attempt sends one request, paced under the rate limit, and decodes its answer.
-func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder) (string, error) {
-	release, err := c.pacer.acquire(ctx)
+// attempt passes the pacer's gate, takes a rate slot and sends one request; then it tells the
+// pacer whether the API refused it for its limit.
+func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier) (string, error) {
+	pass, held, err := c.pacer.enter(ctx, c.cfg.MaxRetryWait-r.waited)
+	r.waited += held
+	if errors.Is(err, errGateBudget) {
+		return "", r.outwaited(c.pacer.lastLimit)
+	}
 	if err != nil {
 		return "", err
 	}
-	defer release()
-	reqCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	release, err := c.pacer.acquire(ctx)
+	if err != nil {
+		pass.abandon()
+		return "", err
+	}
+	slot := &hops{p: c.pacer, release: release}
+	traceID, err := c.send(context.WithValue(ctx, hopsKey{}, slot), endpoint, rawURL, newContent, r, pass)
+	apiErr, isAPI := AsAPIError(err)
+	switch {
+	case isAPI && apiErr.IsRateLimit():
+		after, _ := retryAfter(err)
+		pass.limited(err, after)
+		slot.release(true)
+	case ctx.Err() != nil:
+		pass.abandon()
+		slot.release(false)
+	default:
+		pass.answered()
+		slot.release(false)
+	}
+	return traceID, err
+}
+
+// errReadTime is the cause of an attempt cut off because the read used up MaxReadTime.
+var errReadTime = errors.New("the read used up its time")
+
+// send sends one request and decodes its answer. The attempt is cut off after RequestTimeout,
+// or sooner when the read's MaxReadTime runs out, and when its body makes no progress for
+// IdleTimeout.
+func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier, pass *pass) (string, error) {
+	limit := c.cfg.RequestTimeout
+	timedOut := errors.New("no complete answer within the request timeout of " + c.cfg.RequestTimeout.String())
+	if left := c.cfg.MaxReadTime - r.spent; left <= limit {
+		limit, timedOut = left, errReadTime
+	}
+	start := time.Now()
+	defer func() { r.spent += time.Since(start) }()
+	reqCtx, cancel := context.WithTimeoutCause(ctx, limit, timedOut)
 	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
+	bodyCtx, stall := context.WithCancelCause(reqCtx)
+	defer stall(nil)
+	req, err := http.NewRequestWithContext(bodyCtx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return "", err
 	}
@@ -193,30 +257,47 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
 	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
-	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", &transportError{endpoint: endpoint, err: err}
+		var redirect *RedirectError
+		switch {
+		case errors.As(err, &redirect):
+			redirect.Endpoint = endpoint
+			return "", redirect
+		case errors.Is(context.Cause(reqCtx), errReadTime):
+			return "", r.tooSlow(endpoint, c.transportError(endpoint, err))
+		}
+		return "", c.transportError(endpoint, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode == http.StatusOK {
+		pass.answered() // not a limit answer: the others need not wait for the body
+	}
 	if resp.ContentLength > c.cfg.MaxBodyBytes {
 		// Refused unread: a body over the cap would be refused anyway, and the decoder sizes
 		// its buffers by the announced length.
 		return "", c.overCap(endpoint, "", fmt.Sprintf(" (it announces %d bytes)", resp.ContentLength))
 	}
-	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes}
-	env, derr := decodeEnvelope(body, newContent(resp.ContentLength))
+	stalled := fmt.Errorf("no data for %s (the answer stalled)", c.cfg.IdleTimeout)
+	watchdog := time.AfterFunc(c.cfg.IdleTimeout, func() { stall(stalled) })
+	defer watchdog.Stop()
+	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes, progress: func() { watchdog.Reset(c.cfg.IdleTimeout) }}
+	env, derr := decodeEnvelope(body, newContent(resp.ContentLength), c.scrub)
 	fields := map[string]any{
 		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
 		"error_code": env.ErrorCode, "body_bytes": c.cfg.MaxBodyBytes - body.left,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API answer", fields)
-	switch {
+	switch cause := context.Cause(bodyCtx); {
 	case ctx.Err() != nil: // the caller gave up (Ctrl-C): nothing left to judge
 		return env.TraceID, ctx.Err()
-	case reqCtx.Err() != nil && derr != nil:
-		body.broken = fmt.Errorf("no complete answer within the request timeout of %s", c.cfg.RequestTimeout)
+	case cause == nil || derr == nil:
+	case errors.Is(cause, errReadTime):
+		return env.TraceID, r.tooSlow(endpoint, c.decodeError(endpoint, env.TraceID, true, fmt.Sprintf(
+			"the answer broke off after %d bytes", c.cfg.MaxBodyBytes-body.left)))
+	default:
+		body.broken = cause
 	}
 	return env.TraceID, c.judge(endpoint, resp, env, derr, body)
 }
@@ -226,10 +307,14 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 	if body.exceeded {
 		return c.overCap(endpoint, env.TraceID, "")
 	}
+	if body.broken != nil && isCorruptCompression(body.broken) {
+		return c.decodeError(endpoint, env.TraceID, false, fmt.Sprintf(
+			"the answer's gzip-compressed body is corrupt after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken))
+	}
 	if body.broken != nil && resp.StatusCode == http.StatusOK {
 		// The connection failed, not the API: a reset or a timeout partway, so ask again.
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Truncated: true, Reason: fmt.Sprintf(
-			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken)}
+		return c.decodeError(endpoint, env.TraceID, true, fmt.Sprintf(
+			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken))
 	}
 	if resp.StatusCode != http.StatusOK || (derr == nil && !env.Success) {
 		apiErr := &APIError{
@@ -238,7 +323,7 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 			RetryAfter: resp.Header.Get("Retry-After"),
 		}
 		if derr != nil {
-			apiErr.Body = bodyGist(resp.Header.Get("Content-Type"), body.head.String())
+			apiErr.Body = c.scrub.String(bodyGist(resp.Header.Get("Content-Type"), body.head.String()))
 		}
 		return apiErr
 	}
@@ -248,24 +333,65 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		switch {
 		case truncated:
 			reason = "the body ended before the JSON did (truncated answer)"
+		case duplicateName(derr) != "":
+			reason = duplicateName(derr)
 		case errors.Is(derr, errNotEnvelope):
 			reason = fmt.Sprintf("it is not a JSON envelope but %s (Content-Type %q)",
 				bodyGist(resp.Header.Get("Content-Type"), body.head.String()), resp.Header.Get("Content-Type"))
 		case isSyntaxError(derr):
 			reason = "invalid JSON: " + derr.Error()
 		}
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: reason, Truncated: truncated}
+		return c.decodeError(endpoint, env.TraceID, truncated, reason)
+	}
+	if env.ErrorCode != "" || env.CodeText != "200" {
+		code := env.CodeText
+		if code == "" {
+			code = "missing"
+		}
+		return c.decodeError(endpoint, env.TraceID, false, fmt.Sprintf(
+			"the answer contradicts itself: success is true, yet errorCode is %q and the envelope code is %s (HTTP 200 with success true needs errorCode \"\" and code 200)",
+			env.ErrorCode, code))
 	}
 	if env.contentErr != nil {
-		return &DecodeError{Endpoint: endpoint, TraceID: env.TraceID, Reason: env.contentErr.Error()}
+		return c.decodeError(endpoint, env.TraceID, false, env.contentErr.Error())
 	}
 	return nil
 }
 
+// decodeError is an unusable answer; reason may quote the server, so it is scrubbed.
+func (c *Client) decodeError(endpoint, traceID string, truncated bool, reason string) *DecodeError {
+	return &DecodeError{Endpoint: endpoint, TraceID: traceID, Truncated: truncated, Reason: c.scrub.String(reason)}
+}
+
+// transportError is a request that got no answer. Go's errors can quote the server (a
+// malformed status line, for one), so the text is scrubbed.
+func (c *Client) transportError(endpoint string, err error) *transportError {
+	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(err.Error()), permanent: isPermanentTransportError(err)}
+}
+
+// isPermanentTransportError reports failures that asking again cannot mend: a certificate the
+// client does not trust, and a host name that does not exist (a typo in the endpoint).
+func isPermanentTransportError(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var dns *net.DNSError
+	return errors.As(err, &verify) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || (errors.As(err, &dns) && dns.IsNotFound)
+}
+
+// isCorruptCompression reports a compressed body that cannot be decompressed: the same bytes
+// would fail the same way, unlike a body that broke off.
+func isCorruptCompression(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
+}
+
 // overCap is the error for an answer larger than MaxBodyBytes.
 func (c *Client) overCap(endpoint, traceID, announced string) error {
-	return &DecodeError{Endpoint: endpoint, TraceID: traceID, Reason: fmt.Sprintf(
-		"the answer is larger than %s%s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes), announced)}
+	return c.decodeError(endpoint, traceID, false, fmt.Sprintf(
+		"the answer is larger than %s%s, the client's cap; ask for a shorter period", byteSize(c.cfg.MaxBodyBytes), announced))
 }
 
 // byteSize writes whole mebibytes as such.
@@ -298,12 +424,14 @@ func bodyGist(contentType, head string) string {
 
 // transportError is a request that got no answer: refused, reset, timed out.
 type transportError struct {
-	endpoint string
-	err      error
+	endpoint  string
+	err       error
+	text      string // err's text, scrubbed
+	permanent bool   // asking again cannot help
 }
 
 func (e *transportError) Error() string {
-	return fmt.Sprintf("%s: no answer: %v", e.endpoint, e.err)
+	return fmt.Sprintf("%s: no answer: %s", e.endpoint, e.text)
 }
 
 func (e *transportError) Unwrap() error { return e.err }
@@ -312,6 +440,7 @@ func (e *transportError) Unwrap() error { return e.err }
 // body broke off when the connection failed.
 type cappedReader struct {
 	r        io.Reader
+	progress func() // called whenever bytes arrive
 	left     int64
 	exceeded bool
 	broken   error
@@ -332,6 +461,9 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 		p = p[:c.left]
 	}
 	n, err := c.r.Read(p)
+	if n > 0 {
+		c.progress()
+	}
 	c.left -= int64(n)
 	if c.head.Len() < 256 {
 		c.head.Write(p[:min(n, 256-c.head.Len())])

@@ -31,7 +31,11 @@ func testClient(t *testing.T, h http.HandlerFunc, tweak ...func(*Config)) (*Clie
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	cfg := Config{BaseURL: srv.URL, Token: testToken, UserAgent: "test-agent/1", BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
+	// A window of 300ms keeps the pacer's holds after a limit answer short (25 to 50ms at first).
+	cfg := Config{
+		BaseURL: srv.URL, Token: testToken, UserAgent: "test-agent/1", BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
+		RateWindow: 300 * time.Millisecond,
+	}
 	for _, f := range tweak {
 		f(&cfg)
 	}
@@ -110,16 +114,14 @@ func TestBillingDetailsDecodesEveryQuirk(t *testing.T) {
 	}
 }
 
-func TestEmptyPeriodTotalsAreZero(t *testing.T) {
-	for _, content := range []string{"[]", "null"} {
-		c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, true, "", content) })
-		d, err := c.BillingDetails(context.Background(), march)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
-			t.Errorf("content %s: %d records, total %s", content, len(d.Records), tt.BillingResult)
-		}
+func TestAnEmptyListTotalsZero(t *testing.T) {
+	c, _ := testClient(t, func(w http.ResponseWriter, _ *http.Request) { answer(w, 200, true, "", "[]") })
+	d, err := c.BillingDetails(context.Background(), march)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
+		t.Errorf("%d records, total %s", len(d.Records), tt.BillingResult)
 	}
 }
 

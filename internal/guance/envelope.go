@@ -14,6 +14,7 @@ import (
 // endpoint's own decoder so that a large answer is never held whole.
 type envelope struct {
 	Code      int
+	CodeText  string // code as sent, "" when missing
 	ErrorCode string
 	Message   string
 	Success   bool
@@ -29,14 +30,30 @@ type contentDecoder func(dec *jsontext.Decoder) error
 // errNotEnvelope means the body did not start as a JSON object.
 var errNotEnvelope = errors.New("the body is not a JSON object")
 
-// newJSONDecoder is a streaming, validating JSON reader. It takes duplicate names and
-// invalid UTF-8 as encoding/json does, rather than refusing the whole answer for them.
+// newJSONDecoder is a streaming, validating JSON reader. It refuses a member name given twice
+// in one object, anywhere in the answer: which of two amounts, or of two success flags, to
+// believe is a guess. It takes invalid UTF-8 as encoding/json does, rather than refusing the
+// whole answer for it.
 func newJSONDecoder(r io.Reader) *jsontext.Decoder {
-	return jsontext.NewDecoder(r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	return jsontext.NewDecoder(r, jsontext.AllowInvalidUTF8(true))
 }
 
-// decodeEnvelope streams an answer: the envelope fields and, through content, the payload.
-func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
+// duplicateName describes an answer refused for a member name given twice, or "".
+func duplicateName(err error) string {
+	var syn *jsontext.SyntacticError
+	if !errors.Is(err, jsontext.ErrDuplicateName) || !errors.As(err, &syn) {
+		return ""
+	}
+	where := "the envelope"
+	if parent := syn.JSONPointer.Parent(); parent != "" {
+		where = fmt.Sprintf("the object at %q", parent)
+	}
+	return fmt.Sprintf("%q is given twice in %s; which value to believe would be a guess", syn.JSONPointer.LastToken(), where)
+}
+
+// decodeEnvelope streams an answer: the envelope fields, scrubbed of the token, and, through
+// content, the payload.
+func decodeEnvelope(r io.Reader, content contentDecoder, scrub *scrubber) (envelope, error) {
 	var env envelope
 	dec := newJSONDecoder(r)
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
@@ -53,27 +70,26 @@ func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 		}
 		name := key.String()
 		switch name {
-		case "content":
-			if seenContent {
-				// Which of the two to believe is a guess; refuse rather than merge them.
-				return env, errors.New("the answer holds content twice")
-			}
+		case "content": // given once: the decoder refuses a name given twice
 			seenContent = true
 			err = content(dec)
 			if err != nil && isContentError(err) {
 				env.contentErr, err = err, nil
 			}
 		case "code":
-			var text string
-			if text, err = readLooseString(dec); err == nil {
-				env.Code, _ = strconv.Atoi(text)
+			if env.CodeText, err = readLooseString(dec); err == nil {
+				env.CodeText = scrub.String(env.CodeText)
+				env.Code, _ = strconv.Atoi(env.CodeText)
 			}
 		case "errorCode":
 			env.ErrorCode, err = readLooseString(dec)
+			env.ErrorCode = scrub.String(env.ErrorCode)
 		case "message":
 			env.Message, err = readLooseString(dec)
+			env.Message = scrub.String(env.Message)
 		case "traceId":
 			env.TraceID, err = readLooseString(dec)
+			env.TraceID = scrub.String(env.TraceID)
 		case "success":
 			var text string
 			text, err = readLooseString(dec)
@@ -93,7 +109,7 @@ func decodeEnvelope(r io.Reader, content contentDecoder) (envelope, error) {
 		return env, errors.New("unexpected data after the answer")
 	}
 	if !seenContent {
-		env.contentErr = &contentError{"the answer has no content at all (not even null)"}
+		env.contentErr = &contentError{"the answer has no content at all"}
 	}
 	return env, nil
 }
@@ -152,21 +168,18 @@ func isContentError(err error) bool {
 	return errors.As(err, &c)
 }
 
-// decodeList reads content as a JSON array, calling item for each element; null is taken as
-// an empty list. Any other JSON value is skipped and reported as a content error, and so is
-// the first content error an item returns (the elements after it are skipped).
+// decodeList reads content as a JSON array, calling item for each element. Any other JSON
+// value, null included, is skipped and reported as a content error, and so is the first
+// content error an item returns (the elements after it are skipped). null is not taken for
+// an empty list: the API's reference shows none, and a total of 0 from an answer that says
+// nothing would let a cost guard pass on no data.
 func decodeList(dec *jsontext.Decoder, item func(dec *jsontext.Decoder) error) error {
-	switch kind := dec.PeekKind(); kind {
-	case 'n':
-		_, err := dec.ReadToken()
-		return err
-	case '[':
-	default:
+	if dec.PeekKind() != '[' {
 		v, err := dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		return &contentError{fmt.Sprintf("content is %s, expected a list of records", describeJSON(v))}
+		return &contentError{fmt.Sprintf("content is %s, expected a list of records (an empty period is [])", describeJSON(v))}
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Error codes the API documents.
@@ -98,7 +99,62 @@ type AttemptsError struct {
 }
 
 func (e *AttemptsError) Error() string {
-	return fmt.Sprintf("gave up after %d attempts (%s); last error: %v", e.Attempts, e.Reason, e.Last)
+	return fmt.Sprintf("gave up after %s (%s); last error: %v", Count(e.Attempts, "attempt"), e.Reason, e.Last)
+}
+
+// TooSlowError says a read used up MaxReadTime on answers that would not complete: a server
+// that trickles, stalls or times out again and again.
+type TooSlowError struct {
+	Endpoint string
+	Attempts int
+	Limit    time.Duration // MaxReadTime
+	Last     error         // how the last attempt ended
+}
+
+func (e *TooSlowError) Error() string {
+	return fmt.Sprintf("%s: the API is too slow: %s over %s brought no complete answer (the read's limit); the last one: %v",
+		e.Endpoint, e.Limit, Count(e.Attempts, "attempt"), e.Last)
+}
+
+func (e *TooSlowError) Unwrap() error { return e.Last }
+
+// Count writes n with its noun, singular or plural: 1 attempt, 2 attempts.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// RedirectProblem says why a redirect was not followed.
+type RedirectProblem int
+
+// The redirects the client refuses.
+const (
+	RedirectElsewhere RedirectProblem = iota // to another scheme or host
+	RedirectLoop                             // back to a URL already visited
+	RedirectTooMany                          // a chain longer than the client follows
+)
+
+// RedirectError is a redirect the client refused to follow. It is not retried: the same
+// request would be redirected the same way.
+type RedirectError struct {
+	Endpoint string
+	Target   string // scheme and host for RedirectElsewhere, else the URL, scrubbed
+	Problem  RedirectProblem
+	Hops     int // redirects followed before this one
+}
+
+func (e *RedirectError) Error() string {
+	switch e.Problem {
+	case RedirectLoop:
+		return fmt.Sprintf("%s: the API redirected in a loop: after %s it sent the request back to %s, where it had already been",
+			e.Endpoint, Count(e.Hops, "redirect"), e.Target)
+	case RedirectTooMany:
+		return fmt.Sprintf("%s: the API redirected more than %d times (the last to %s)", e.Endpoint, e.Hops, e.Target)
+	}
+	return fmt.Sprintf("%s: the API redirected to %s; refusing to follow it so that the access token is not sent to another host",
+		e.Endpoint, e.Target)
 }
 
 func (e *AttemptsError) Unwrap() error { return e.Last }

@@ -49,3 +49,9 @@ func TestTheClientLogsRequestsWithTheTokenMasked(t *testing.T) {
 		}
 	}
 }
+
+func (l *recordingLogger) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}

@@ -15,20 +15,22 @@ type recordDecoder struct {
 	// than one allocation each.
 	numberTexts []byte
 	pending     []pendingNumber
+	// scrub hides the token in every text value; interned values are scrubbed once.
+	scrub *scrubber
 }
 
-func newRecordDecoder() *recordDecoder {
-	return &recordDecoder{interned: make(map[string]string, 256)}
+func newRecordDecoder(scrub *scrubber) *recordDecoder {
+	return &recordDecoder{interned: make(map[string]string, 256), scrub: scrub}
 }
 
-// intern returns the one kept copy of text; the lookup itself does not allocate.
+// intern returns the one kept copy of text, scrubbed; the lookup itself does not allocate.
 func (d *recordDecoder) intern(b []byte) string {
 	if s, ok := d.interned[string(b)]; ok {
 		return s
 	}
-	s := string(b)
+	s := d.scrub.String(string(b))
 	if len(d.interned) < 1<<16 {
-		d.interned[s] = s
+		d.interned[string(b)] = s
 	}
 	return s
 }
@@ -46,11 +48,11 @@ func (d *recordDecoder) text(v jsontext.Value) (Text, error) {
 			if err != nil {
 				return Text{}, err
 			}
-			s = u
+			s = d.scrub.String(u)
 		} else if inner := v[1 : len(v)-1]; utf8.Valid(inner) {
 			s = d.intern(inner)
 		} else {
-			s = validUTF8(inner)
+			s = d.scrub.String(validUTF8(inner))
 		}
 		if isNoneText(s) {
 			return Text{}, nil
@@ -151,7 +153,8 @@ func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecor
 			if err != nil {
 				return err
 			}
-			*number = Decimal{}
+			// Each field is written once, at the end: the JSON decoder refuses a name given
+			// twice, so no earlier value of it can be queued.
 			if text != nil {
 				start := len(d.numberTexts)
 				d.numberTexts = append(d.numberTexts, text...)

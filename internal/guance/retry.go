@@ -15,7 +15,20 @@ type retrier struct {
 	cfg      *Config
 	logger   Logger
 	attempts int
-	waited   time.Duration
+	waited   time.Duration // between attempts and at the pacer's gate
+	spent    time.Duration // in attempts: sending and receiving
+}
+
+// tooSlow is the error for a read that used up MaxReadTime; last is how the attempt ended.
+func (r *retrier) tooSlow(endpoint string, last error) error {
+	return &TooSlowError{Endpoint: endpoint, Attempts: r.attempts + 1, Limit: r.cfg.MaxReadTime, Last: last}
+}
+
+// outwaited is the error for a read that the pacer's gate would hold past MaxRetryWait, after
+// the API's limit answer last.
+func (r *retrier) outwaited(last error) error {
+	return &AttemptsError{Attempts: r.attempts, Last: last, Reason: fmt.Sprintf(
+		"waiting for the API's rate limit to lift would pass the total retry wait of %s", r.cfg.MaxRetryWait)}
 }
 
 // wait returns nil after sleeping when another attempt is worthwhile, or the error to give up
@@ -61,15 +74,17 @@ func retryable(err error) bool {
 	var apiErr *APIError
 	var decErr *DecodeError
 	var trErr *transportError
+	var tooSlow *TooSlowError
+	var gaveUp *AttemptsError
 	switch {
+	case errors.As(err, &tooSlow), errors.As(err, &gaveUp):
+		return false // a decision already taken, whatever it wraps
 	case errors.As(err, &apiErr):
 		return apiErr.Retryable()
 	case errors.As(err, &decErr):
 		return decErr.Truncated
 	case errors.As(err, &trErr):
-		// A refused redirect is a decision, not a fault.
-		var redirect *redirectError
-		return !errors.As(err, &redirect)
+		return !trErr.permanent
 	}
 	return false
 }

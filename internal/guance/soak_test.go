@@ -32,7 +32,9 @@ const (
 // an error that names the fault; transient faults must be ridden out and each permanent one
 // must end exactly one read. Run it with -v to see the tally.
 func TestFaultSoakGivesExactBillsOrClearErrors(t *testing.T) {
-	sim := guancesim.NewServer(guancesim.Options{})
+	// Besides the faults, a fixed-window limiter refuses the first twelfth of every 400ms, as a
+	// server refusing the first 5 s of each minute would.
+	sim := guancesim.NewServer(guancesim.Options{RateWindow: 400 * time.Millisecond, FixedWindowRefusal: 400 * time.Millisecond / 12})
 	t.Cleanup(sim.Close)
 	sim.SetFaultRate(soakFaultRate, soakSeed, guancesim.AllFaults()...)
 	log := &soakLog{retried: map[guancesim.FaultKind]int{}}
@@ -93,8 +95,12 @@ func TestFaultSoakGivesExactBillsOrClearErrors(t *testing.T) {
 		}
 	}
 	served := sim.FaultsServed()
+	served[soakFixedWindow] = sim.RateLimited()
 	hiddenResets := sim.Requests() - log.attempts
-	for _, kind := range guancesim.AllFaults() {
+	if log.leaks > 0 {
+		t.Errorf("%d log lines hold a piece of the token", log.leaks)
+	}
+	for _, kind := range append(guancesim.AllFaults(), soakFixedWindow) {
 		if served[kind] == 0 {
 			t.Errorf("%s was never served: the soak proves nothing about it", kind)
 		}
@@ -129,11 +135,12 @@ func soakPeriod(i int) Period {
 
 // Results of a read.
 const (
-	soakExact        = "exact bill"
-	soakExactWarning = "exact bill with the record outside the period, and a warning naming it"
-	soakClearError   = "clear error naming a permanent fault"
-	soakExhausted    = "clear error after retrying transient faults max_attempts times"
-	soakWrong        = "wrong, partial or unclear"
+	soakExact         = "exact bill"
+	soakExactWarning  = "exact bill with the record outside the period, and a warning naming it"
+	soakExactScrubbed = "exact bill with the key the server echoed into workspace names shown as ***"
+	soakClearError    = "clear error naming a permanent fault"
+	soakExhausted     = "clear error after retrying transient faults max_attempts times"
+	soakWrong         = "wrong, partial or unclear"
 )
 
 type soakOutcome struct {
@@ -145,6 +152,9 @@ type soakOutcome struct {
 
 func soakRead(ctx context.Context, c *Client, p Period) soakOutcome {
 	d, err := c.BillingDetails(ctx, p)
+	if err != nil && leakedPiece(err.Error(), guancesim.DefaultToken) != "" {
+		return soakOutcome{result: soakWrong, problem: "the error holds a piece of the token: " + err.Error()}
+	}
 	if err != nil {
 		if d != nil {
 			return soakOutcome{result: soakWrong, problem: "an error came with a result: " + err.Error()}
@@ -161,6 +171,17 @@ func soakRead(ctx context.Context, c *Client, p Period) soakOutcome {
 	}
 	want := guancesim.Records(guancesim.Options{}, p.Start.Time(), p.End.Time())
 	result, fault := soakExact, guancesim.FaultKind("")
+	if len(d.Records) > 0 && strings.HasPrefix(d.Records[0].WorkspaceName.Value(), "*** ") {
+		// echo_token_in_records put the key before every workspace name: it must show as ***.
+		for i := range d.Records {
+			name, hidden := strings.CutPrefix(d.Records[i].WorkspaceName.Value(), "*** ")
+			if !hidden || !strings.HasPrefix(d.TraceID, "tr-***-") {
+				return soakOutcome{result: soakWrong, problem: fmt.Sprintf("record %d: workspaceName %q, traceId %q", i+1, d.Records[i].WorkspaceName.Value(), d.TraceID)}
+			}
+			d.Records[i].WorkspaceName = TextOf(name)
+		}
+		result, fault = soakExactScrubbed, guancesim.FaultEchoTokenInRecords
+	}
 	if len(d.Records) == len(want)+1 { // record_outside_period adds the next day's Log record
 		day := p.End.AddDays(1)
 		for _, r := range guancesim.Records(guancesim.Options{}, day.Time(), day.Time()) {
@@ -257,12 +278,26 @@ func wireValue(r guancesim.Record, name string) string {
 	return ""
 }
 
+// soakFixedWindow stands for the simulator's fixed-window limiter among the faults.
+const soakFixedWindow guancesim.FaultKind = "fixed_window"
+
 // faultOf names the fault an error describes, or "".
 func faultOf(msg string) guancesim.FaultKind {
 	for _, f := range []struct {
 		phrase string
 		kind   guancesim.FaultKind
 	}{
+		{"rate limit exceeded at the start of this window", soakFixedWindow},
+		{`answered HTTP 502 with an HTML page titled "502 ***"`, guancesim.FaultEchoTokenGateway},
+		{"errorCode ft.***, message \"key *** is not valid\", traceId tr-***", guancesim.FaultEchoToken},
+		{`answered HTTP 400 with a body starting "bad request for key ***"`, guancesim.FaultEchoToken},
+		{`an HTML page titled "Sign in ***"`, guancesim.FaultEchoToken},
+		{`billingResult is "***", which is not a number`, guancesim.FaultEchoToken},
+		{`"billingResult" is given twice in the object at "/content/0"`, guancesim.FaultDuplicateKeys},
+		{`"success" is given twice in the envelope`, guancesim.FaultDuplicateKeys},
+		{"content is null (null), expected a list of records", guancesim.FaultNullContent},
+		{"the API redirected in a loop", guancesim.FaultRedirectLoop},
+		{"the answer's gzip-compressed body is corrupt", guancesim.FaultCorruptGzip},
 		{"errorCode ft.TriggerApiAkCurrentLimiting", guancesim.FaultRateLimitKey},
 		{"errorCode ft.TriggerApiWorkspaceCurrentLimiting", guancesim.FaultRateLimitWorkspace},
 		{"answered HTTP 429, errorCode ft.TooManyRequests", guancesim.FaultTooManyRequests},
@@ -287,7 +322,7 @@ func faultOf(msg string) guancesim.FaultKind {
 }
 
 func isTransient(kind guancesim.FaultKind) bool {
-	for _, k := range guancesim.TransientFaults() {
+	for _, k := range append(guancesim.TransientFaults(), soakFixedWindow) {
 		if k == kind {
 			return true
 		}
@@ -295,16 +330,21 @@ func isTransient(kind guancesim.FaultKind) bool {
 	return false
 }
 
-// soakLog counts the client's attempts and, by fault, the attempts it retried.
+// soakLog counts the client's attempts, by fault the attempts it retried, and the lines that
+// hold a piece of the token.
 type soakLog struct {
 	mu       sync.Mutex
 	attempts int
 	retried  map[guancesim.FaultKind]int
+	leaks    int
 }
 
 func (l *soakLog) Debug(_ context.Context, msg string, fields map[string]any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if leakedPiece(msg+fmt.Sprint(fields), guancesim.DefaultToken) != "" {
+		l.leaks++
+	}
 	switch msg {
 	case "Guance API request":
 		l.attempts++
@@ -313,7 +353,13 @@ func (l *soakLog) Debug(_ context.Context, msg string, fields map[string]any) {
 	}
 }
 
-func (l *soakLog) Trace(context.Context, string, map[string]any) {}
+func (l *soakLog) Trace(_ context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if leakedPiece(msg+fmt.Sprint(fields), guancesim.DefaultToken) != "" {
+		l.leaks++
+	}
+}
 
 func soakTally(tally map[string]int, served map[guancesim.FaultKind]int, log *soakLog, hiddenResets, requests int, elapsed time.Duration) string {
 	var b strings.Builder
@@ -323,10 +369,10 @@ func soakTally(tally map[string]int, served map[guancesim.FaultKind]int, log *so
 	}
 	fmt.Fprintf(&b, "fault soak: %d reads in %s; %d requests reached the simulator, %d of them faulted (%.0f%%)\n",
 		soakReads, elapsed.Round(100*time.Millisecond), requests, faults, 100*float64(faults)/float64(requests))
-	for _, r := range []string{soakExact, soakExactWarning, soakClearError, soakExhausted, soakWrong} {
+	for _, r := range []string{soakExact, soakExactWarning, soakExactScrubbed, soakClearError, soakExhausted, soakWrong} {
 		fmt.Fprintf(&b, "  %4d reads: %s\n", tally[r], r)
 	}
-	kinds := guancesim.AllFaults()
+	kinds := append(guancesim.AllFaults(), soakFixedWindow)
 	sort.Slice(kinds, func(i, j int) bool { return served[kinds[i]] > served[kinds[j]] })
 	for _, k := range kinds {
 		var what string
@@ -338,8 +384,12 @@ func soakTally(tally map[string]int, served map[guancesim.FaultKind]int, log *so
 				log.retried[k], hiddenResets)
 		case isTransient(k):
 			what = fmt.Sprintf("%d retried", log.retried[k])
+		case k == soakFixedWindow:
+			what = fmt.Sprintf("refused by the fixed-window limiter, %d retried", log.retried[k])
 		case k == guancesim.FaultRecordOutsidePeriod:
 			what = "kept, with a warning"
+		case k == guancesim.FaultEchoTokenInRecords:
+			what = "taken, the key shown as ***"
 		default:
 			what = "ended its read with a clear error, not retried"
 		}

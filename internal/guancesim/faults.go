@@ -65,6 +65,31 @@ const (
 	// FaultHugeBody: HTTP 200, chunked, a valid JSON envelope whose content
 	// list is padded with more than 1 GiB of spaces, streamed lazily.
 	FaultHugeBody FaultKind = "huge_body"
+	// FaultEchoToken: an answer that echoes the request's DF-API-KEY into every
+	// place a client might quote, in turn: HTTP 403, 400 and 200 (success
+	// false) envelopes with the key in errorCode, message and traceId; a 400
+	// text/plain body; an HTML page under HTTP 200 titled with it; and a
+	// success answer whose first amount (billingResult, or cashBalance on
+	// balance/get) is the key, which the client must quote as not a number.
+	FaultEchoToken FaultKind = "echo_token"
+	// FaultEchoTokenInRecords: the normal answer, but every record's
+	// workspaceName starts with the key and a space, and the traceId is
+	// "tr-<key>-<trace>": a success a client must take with the key hidden.
+	FaultEchoTokenInRecords FaultKind = "echo_token_in_records" //nolint:gosec // a fault's name, not a credential
+	// FaultEchoTokenGateway: HTTP 502 with an HTML page titled "502 <key>".
+	FaultEchoTokenGateway FaultKind = "echo_token_gateway" //nolint:gosec // a fault's name, not a credential
+	// FaultDuplicateKeys: the normal answer with a member given twice: the
+	// first record's billingResult again as "7" (the envelope's success, first
+	// false then true, when there is no record); on balance/get, cashBalance
+	// again as "None".
+	FaultDuplicateKeys FaultKind = "duplicate_keys"
+	// FaultNullContent: HTTP 200, success true, content null.
+	FaultNullContent FaultKind = "null_content"
+	// FaultRedirectLoop: HTTP 302 back to the request's own URL.
+	FaultRedirectLoop FaultKind = "redirect_loop"
+	// FaultCorruptGzip: HTTP 200, Content-Encoding gzip, a gzip header
+	// followed by deflate data that is corrupt from its first byte.
+	FaultCorruptGzip FaultKind = "corrupt_gzip"
 )
 
 // slowFaultDelay is how long FaultSlow holds the answer back.
@@ -81,19 +106,20 @@ func AllFaults() []FaultKind {
 		FaultGatewayTimeoutHTML, FaultTruncatedJSON, FaultConnectionReset,
 		FaultSlow, FaultSuccessFalse, FaultContentNotList, FaultInvalidJSON,
 		FaultBadRecordDate, FaultRecordOutsidePeriod, FaultNonNumericAmount,
-		FaultHugeBody,
+		FaultHugeBody, FaultEchoToken, FaultEchoTokenInRecords, FaultEchoTokenGateway, FaultDuplicateKeys,
+		FaultNullContent, FaultRedirectLoop, FaultCorruptGzip,
 	}
 }
 
 // TransientFaults returns the faults a client should retry: rate limits,
-// 429, 500, 502, 503, 504, truncated bodies, connection resets and slow
-// answers.
+// 429, 500, 502 (with or without the key echoed), 503, 504, truncated bodies,
+// connection resets and slow answers.
 func TransientFaults() []FaultKind {
 	return []FaultKind{
 		FaultRateLimitKey, FaultRateLimitWorkspace, FaultTooManyRequests,
 		FaultServerError, FaultBadGatewayHTML, FaultUnavailableHTML,
 		FaultGatewayTimeoutHTML, FaultTruncatedJSON, FaultConnectionReset,
-		FaultSlow,
+		FaultSlow, FaultEchoTokenGateway,
 	}
 }
 
@@ -159,9 +185,65 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, kind FaultKi
 		writeAnswer(w, answer{status: http.StatusOK, parts: [][]byte{[]byte(`{"code":200,"content":[{]`)}})
 	case FaultHugeBody:
 		s.serveHuge(r.Context(), w, trace)
+	case FaultEchoToken:
+		writeAnswer(w, s.echoAnswer(r, normal))
+	case FaultEchoTokenInRecords:
+		key := r.Header.Get("DF-API-KEY")
+		parts := make([][]byte, len(normal.parts))
+		for i, p := range normal.parts {
+			parts[i] = bytes.ReplaceAll(p, []byte(`"workspaceName":"`), []byte(`"workspaceName":"`+key+` `))
+		}
+		parts[len(parts)-1] = okSuffix("tr-" + key + "-" + trace)
+		normal.parts = parts
+		writeAnswer(w, normal)
+	case FaultEchoTokenGateway:
+		key := r.Header.Get("DF-API-KEY")
+		writeAnswer(w, answer{status: http.StatusBadGateway, contentType: "text/html", parts: [][]byte{
+			[]byte("<html><head><title>502 " + key + "</title></head><body>upstream " + key + "</body></html>")}})
+	case FaultNullContent:
+		writeAnswer(w, okAnswer(trace, []byte("null")))
+	case FaultRedirectLoop:
+		w.Header().Set("Location", r.URL.RequestURI())
+		w.WriteHeader(http.StatusFound)
+	case FaultCorruptGzip:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(http.StatusOK)
+		// A gzip header, then a deflate block of the reserved type 3: corrupt from its first byte.
+		_, _ = w.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 0x07, 0x00, 0x00})
 	default: // content faults: normal already carries them
 		writeAnswer(w, normal)
 	}
+}
+
+// echoAnswer is the next of FaultEchoToken's answers, each quoting the request's key.
+func (s *Server) echoAnswer(r *http.Request, normal answer) answer {
+	key := r.Header.Get("DF-API-KEY")
+	envelope := func(status, code int) answer {
+		return errorAnswer(status, code, "ft."+key, "key "+key+" is not valid", "tr-"+key)
+	}
+	switch s.echoSeq.Add(1) % 6 {
+	case 1:
+		return envelope(http.StatusForbidden, http.StatusForbidden)
+	case 2:
+		return envelope(http.StatusBadRequest, http.StatusBadRequest)
+	case 3:
+		return envelope(http.StatusOK, http.StatusBadRequest)
+	case 4:
+		return answer{status: http.StatusBadRequest, contentType: "text/plain", parts: [][]byte{[]byte("bad request for key " + key)}}
+	case 5:
+		return answer{status: http.StatusOK, contentType: "text/html", parts: [][]byte{
+			[]byte("<html><head><title>Sign in " + key + "</title></head></html>")}}
+	}
+	body := bytes.Join(normal.parts, nil)
+	for _, field := range []string{`"billingResult":`, `"cashBalance":`} {
+		if i := bytes.Index(body, []byte(field)); i >= 0 {
+			i += len(field)
+			j := i + bytes.IndexAny(body[i:], ",}")
+			return answer{status: http.StatusOK, parts: [][]byte{body[:i], []byte(strconv.Quote(key)), body[j:]}}
+		}
+	}
+	return envelope(http.StatusForbidden, http.StatusForbidden) // no record to put it in
 }
 
 // serveTruncated sends the header of a complete answer and half its body,

@@ -2,12 +2,14 @@ package guancesim
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,6 +56,11 @@ func TestFaultKindsAnswers(t *testing.T) {
 				if err == nil {
 					t.Fatalf("want a connection error, got HTTP %d", r.status)
 				}
+			case FaultCorruptGzip:
+				var corrupt flate.CorruptInputError
+				if !errors.As(err, &corrupt) || r.status != 200 {
+					t.Fatalf("want corrupt deflate data under HTTP 200, got %d, %v", r.status, err)
+				}
 			default:
 				if err != nil {
 					t.Fatal(err)
@@ -83,6 +90,32 @@ func TestFaultKindsAnswers(t *testing.T) {
 				}
 				if r.status != 200 || string(r.env.Content) != string(want) {
 					t.Errorf("slow answer: %d %.100s", r.status, r.body)
+				}
+			case FaultEchoToken: // the first of its answers
+				if r.status != 403 || bytes.Count(r.body, []byte(DefaultToken)) != 3 {
+					t.Errorf("got %d %s", r.status, r.body)
+				}
+			case FaultEchoTokenInRecords:
+				if r.status != 200 || !r.env.Success || bytes.Count(r.body, []byte(`"workspaceName":"`+DefaultToken+` `)) != 16 ||
+					!strings.HasPrefix(r.env.TraceID, "tr-"+DefaultToken+"-TRACE-") {
+					t.Errorf("got %d %.300s", r.status, r.body)
+				}
+			case FaultEchoTokenGateway:
+				if r.status != 502 || !bytes.Contains(r.body, []byte("<title>502 "+DefaultToken+"</title>")) {
+					t.Errorf("got %d %s", r.status, r.body)
+				}
+			case FaultDuplicateKeys:
+				if r.status != 200 || !bytes.Contains(r.body, []byte(`{"consumeTimeOfDay":"2024-03-01",`)) ||
+					!bytes.Contains(r.body, []byte(`"billingResult":"7","billingResult":"1648.52"`)) {
+					t.Errorf("got %d %.300s", r.status, r.body)
+				}
+			case FaultNullContent:
+				if r.status != 200 || !r.env.Success || string(r.env.Content) != "null" {
+					t.Errorf("got %d %s", r.status, r.body)
+				}
+			case FaultRedirectLoop:
+				if r.status != 302 || r.header.Get("Location") != PathDetailList+faultPeriod {
+					t.Errorf("got %d to %q", r.status, r.header.Get("Location"))
 				}
 			case FaultSuccessFalse:
 				if r.status != 200 || r.env.Code != 500 || r.env.Success || r.env.ErrorCode != "ft.InternalError" || r.env.Message == "" {
@@ -248,7 +281,7 @@ func TestFaultRateDeterministic(t *testing.T) {
 }
 
 func TestFaultLists(t *testing.T) {
-	if len(AllFaults()) != 17 || len(TransientFaults()) != 10 {
+	if len(AllFaults()) != 24 || len(TransientFaults()) != 11 {
 		t.Errorf("%d faults, %d transient", len(AllFaults()), len(TransientFaults()))
 	}
 	for _, k := range TransientFaults() {

@@ -48,6 +48,11 @@ type Options struct {
 	RateLimit int
 	// RateWindow is the rate limiting window; 0 means one minute.
 	RateWindow time.Duration
+	// FixedWindowRefusal makes a second, fixed-window limiter: every request
+	// that arrives in the first FixedWindowRefusal of a RateWindow (windows
+	// counted from the Unix epoch on the Now clock) is refused with the key
+	// rate limit answer, whatever came before. 0 disables it.
+	FixedWindowRefusal time.Duration
 	// Now is the clock used for rate limiting; nil means time.Now.
 	Now func() time.Time
 }
@@ -76,6 +81,8 @@ type Server struct {
 	closeOnce  sync.Once
 
 	traceSeq atomic.Uint64
+	echoSeq  atomic.Uint64
+	limited  atomic.Int64 // requests refused by a limiter
 
 	mu        sync.Mutex // guards the fields below
 	requests  map[string]int
@@ -147,6 +154,19 @@ func (s *Server) Close() {
 // Requests returns how many requests reached /api/v1/billing/detail/list,
 // whatever their answer (faults and errors included).
 func (s *Server) Requests() int { return s.RequestsTo(PathDetailList) }
+
+// RateLimited returns how many requests a limiter refused: the rolling one
+// (RateLimit) or the fixed-window one (FixedWindowRefusal).
+func (s *Server) RateLimited() int { return int(s.limited.Load()) }
+
+// inRefusingPhase reports whether now falls in the first FixedWindowRefusal
+// of its fixed window.
+func (s *Server) inRefusingPhase() bool {
+	if s.opts.FixedWindowRefusal <= 0 {
+		return false
+	}
+	return time.Duration(s.opts.Now().UnixNano())%s.opts.RateWindow < s.opts.FixedWindowRefusal
+}
 
 // RequestsTo returns how many requests reached the given path, whatever
 // their answer.
@@ -286,7 +306,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.Token)) != 1:
 		a = errorAnswer(http.StatusForbidden, http.StatusForbidden, "ft.InvalidAPIKey", "Invalid API Key", trace)
+	case s.inRefusingPhase():
+		s.limited.Add(1)
+		a = errorAnswer(http.StatusUnauthorized, http.StatusUnauthorized, "ft.TriggerApiAkCurrentLimiting",
+			"API key request rate limit exceeded at the start of this window, please try again later", trace)
 	case !s.limiter.allow(key):
+		s.limited.Add(1)
 		a = rateLimitAnswer(trace)
 	default:
 		a, fault = s.route(r, trace)
@@ -394,6 +419,14 @@ func (s *Server) listAnswer(from, to int, fault FaultKind, trace string) answer 
 			j := i + bytes.IndexByte(content[i:], ',')
 			parts = [][]byte{content[:i], []byte(`"12,50 CNY"`), content[j:]}
 		}
+	case FaultDuplicateKeys:
+		if !hasRecord {
+			return answer{status: http.StatusOK, days: to - from + 1, parts: [][]byte{
+				[]byte(`{"code":200,"content":[],"errorCode":"","message":"","success":false,"success":true,"traceId":"` + trace + `"}`)}}
+		}
+		const key = `"billingResult":`
+		i := bytes.Index(content, []byte(key)) // in the first record
+		parts = [][]byte{content[:i], []byte(`"billingResult":"7",`), content[i:]}
 	case FaultRecordOutsidePeriod:
 		w := &recordWriter{}
 		if hasRecord {
@@ -423,6 +456,9 @@ func (s *Server) balanceAnswer(fault FaultKind, trace string) answer {
 	var c []byte
 	c = append(c, `{"cashBalance":`...)
 	c = appendAmount(c, b.Cash)
+	if fault == FaultDuplicateKeys {
+		c = append(c, `,"cashBalance":"None"`...)
+	}
 	c = append(c, `,"couponBalance":`...)
 	c = appendAmount(c, b.Coupon)
 	c = append(c, `,"storedCardBalance":`...)

@@ -51,7 +51,10 @@ func tryCall(ctx context.Context, s *Server, path, key string) (reply, error) {
 	if key != "" {
 		req.Header.Set("DF-API-KEY", key)
 	}
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{
+		Transport:     &http.Transport{DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return reply{}, err
@@ -440,5 +443,28 @@ func TestLatencyPerDayGrowsWithThePeriod(t *testing.T) {
 		if took := time.Since(start); took < least {
 			t.Errorf("period to %s answered after %s, before its %s of latency", end, took, least)
 		}
+	}
+}
+
+// The fixed-window limiter refuses every request in the first FixedWindowRefusal of each
+// window, counted from the epoch, beside the rolling limiter, and counts what it refused.
+func TestFixedWindowLimiterRefusesTheStartOfEachWindow(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_040, 0)} // hh:mm:00 exactly
+	s := newTestServer(t, Options{RateLimit: 100, RateWindow: time.Minute, FixedWindowRefusal: 5 * time.Second, Now: clock.Now})
+	for _, step := range []struct {
+		after time.Duration
+		want  int
+	}{{0, 401}, {4999 * time.Millisecond, 401}, {time.Millisecond, 200}, {54 * time.Second, 200}, {time.Second, 401}, {5 * time.Second, 200}} {
+		clock.Add(step.after)
+		r := call(t, s, list("20240101", "20240101"), DefaultToken)
+		if r.status != step.want {
+			t.Fatalf("at :%02d.%03d: HTTP %d, want %d", clock.Now().Second(), clock.Now().Nanosecond()/1e6, r.status, step.want)
+		}
+		if r.status == 401 {
+			checkError(t, r, 401, "ft.TriggerApiAkCurrentLimiting")
+		}
+	}
+	if got := s.RateLimited(); got != 3 {
+		t.Errorf("RateLimited() = %d, want 3", got)
 	}
 }

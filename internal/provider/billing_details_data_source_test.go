@@ -2,6 +2,7 @@ package provider
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -263,6 +264,19 @@ provider "guance" {
   max_attempts = 3
 }
 `+billingConfig("", "2024-03-01", "2024-03-01"), "the API is failing", "HTTP 503", "The provider tried 3 times", "max_attempts and max_retry_wait")
+}
+
+// One attempt is one time, and a server that does not answer in max_read_time is called too
+// slow, with the setting that bounds it.
+func TestAReadThatRunsOutOfTimeSaysTheAPIIsTooSlow(t *testing.T) {
+	sim := newSim(t, guancesim.Options{Latency: time.Minute})
+	failsWith(t, `
+provider "guance" {
+  endpoint      = "`+sim.URL()+`"
+  access_token  = "`+guancesim.DefaultToken+`"
+  max_read_time = "1s"
+}
+`+billingConfig("", "2024-03-01", "2024-03-01"), "the API is too slow", "1s over 1 attempt brought no complete answer", "max_read_time")
 }
 
 // Terraform validates the dates before a read; the read still refuses a bad period itself,

@@ -48,11 +48,17 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	var attempts *guance.AttemptsError
 	retried := ""
 	if errors.As(err, &attempts) {
-		retried = fmt.Sprintf("\n\nThe provider tried %d times (%s) before giving up.", attempts.Attempts, attempts.Reason)
+		retried = fmt.Sprintf("\n\nThe provider tried %s (%s) before giving up.", guance.Count(attempts.Attempts, "time"), attempts.Reason)
 	}
 	var decodeErr *guance.DecodeError
+	var redirect *guance.RedirectError
+	var tooSlow *guance.TooSlowError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
+	case errors.As(err, &tooSlow):
+		return diag.NewErrorDiagnostic(summary+": the API is too slow", "The API's answers did not complete in the time a "+
+			"read may spend on them: "+err.Error()+".\n\nThe API, or the network path to it, is slow right now: plan again "+
+			"later, ask for a shorter period, or let reads take longer with max_read_time.")
 	case errors.Is(err, context.Canceled):
 		return diag.NewErrorDiagnostic(summary+": cancelled", "The read was cancelled (interrupted) before the API answered.")
 	case errors.Is(err, context.DeadlineExceeded):
@@ -74,6 +80,10 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	case isAPI:
 		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.Error()+"."+retried+
 			supportHint(apiErr.TraceID))
+	case errors.As(err, &redirect):
+		return diag.NewErrorDiagnostic(summary+": refused redirect", "The provider did not follow the API's redirect, and "+
+			"did not ask again, since the same request would be redirected the same way: "+err.Error()+".\n\nCheck that the "+
+			"region or endpoint is the workspace's OpenAPI site itself, not a console or a proxy that redirects.")
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic(summary+": unusable answer", "Nothing of this answer was used, so no partial bill "+
 			"reaches the plan: "+err.Error()+"."+retried+supportHint(decodeErr.TraceID))

@@ -55,6 +55,7 @@ type providerModel struct {
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	MaxAttempts       types.Int64  `tfsdk:"max_attempts"`
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
+	MaxReadTime       types.String `tfsdk:"max_read_time"`
 }
 
 func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -109,6 +110,16 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
+			"max_read_time": schema.StringAttribute{
+				Description: fmt.Sprintf("The total time one read may spend sending requests and receiving answers, over all its "+
+					"attempts, as a Go duration such as `90s` or `10m`. Defaults to `%s`. A server that trickles its answer, or "+
+					"never completes it, is given up on after this, with an error saying the API is too slow. Each attempt is "+
+					"also cut off after %s, and an answer that sends no data for %s is cut off and asked for again. Waits for a "+
+					"rate slot and between attempts do not count (see `max_retry_wait`).", formatDuration(guance.DefaultMaxReadTime),
+					formatDuration(guance.DefaultRequestTimeout), formatDuration(guance.DefaultIdleTimeout)),
+				Optional:   true,
+				Validators: []validator.String{durationValidator},
+			},
 		},
 	}
 }
@@ -131,6 +142,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"access_token": cfg.AccessToken, "region": cfg.Region, "endpoint": cfg.Endpoint,
 		"requests_per_minute": cfg.RequestsPerMinute, "max_attempts": cfg.MaxAttempts, "max_retry_wait": cfg.MaxRetryWait,
+		"max_read_time": cfg.MaxReadTime,
 	} {
 		if v.IsUnknown() {
 			data := &providerData{unknownConfig: name}
@@ -154,10 +166,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	maxWait := guance.DefaultMaxRetryWait
-	if !cfg.MaxRetryWait.IsNull() {
-		maxWait, _ = time.ParseDuration(cfg.MaxRetryWait.ValueString()) // checked by the schema
-	}
+	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
+	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
 		BaseURL:      baseURL,
 		Token:        token,
@@ -165,6 +175,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		RateLimit:    int(cfg.RequestsPerMinute.ValueInt64()),
 		MaxAttempts:  int(cfg.MaxAttempts.ValueInt64()),
 		MaxRetryWait: maxWait,
+		MaxReadTime:  maxReadTime,
 		Logger:       logger,
 	}
 	if p.tuneClient != nil {
@@ -225,6 +236,15 @@ type siteSource struct {
 	attribute path.Path
 	summary   string
 	resolve   func(string) (string, error)
+}
+
+// durationOr is the duration v holds (checked by the schema), or def when v is null.
+func durationOr(v types.String, def time.Duration) time.Duration {
+	if v.IsNull() {
+		return def
+	}
+	d, _ := time.ParseDuration(v.ValueString())
+	return d
 }
 
 func firstSet(values ...string) string {

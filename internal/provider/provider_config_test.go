@@ -49,6 +49,12 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
   max_retry_wait = "soon"
 }`, []string{`"soon" is not a positive duration`},
 		},
+		"bad read time": {
+			`provider "guance" {
+  access_token  = "x"
+  max_read_time = "-3m"
+}`, []string{"Invalid duration", `"-3m" is not a positive duration`},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -160,4 +162,77 @@ func failedPlanDiagnostics(t *testing.T, config string) string {
 		t.Fatal("the configuration did not fail")
 	}
 	return diagnostics
+}
+
+// noTokenInPlan fails when a piece of the token is anywhere in the plan's JSON.
+type noTokenInPlan struct{}
+
+func (noTokenInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	plan, err := json.Marshal(req.Plan)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case tokenPiece(string(plan)) != "":
+		resp.Error = errors.New("a piece of the access token is in the plan JSON: " + tokenPiece(string(plan)))
+	}
+}
+
+// tokenPiece is the first piece of leakToken of 8 characters or more in text, or "".
+func tokenPiece(text string) string {
+	for i := 0; i+8 <= len(leakToken); i++ {
+		if strings.Contains(text, leakToken[i:i+8]) {
+			return leakToken[i : i+8]
+		}
+	}
+	return ""
+}
+
+// A server that echoes the key into everything it says (errorCode, message, traceId, an HTML
+// title, a text body, a quoted amount, workspace names) gets no piece of it printed: not in the
+// plan's diagnostics, not at any level of the TRACE log, not in the state, not in the plan JSON.
+func TestATokenEchoedByTheServerAppearsNowhere(t *testing.T) {
+	logs := traceLogs(t)
+	// From the environment: a token written in the configuration is the test's own text, and
+	// the plan JSON quotes the configuration.
+	t.Setenv(EnvAccessToken, leakToken)
+	providerBlock := func(sim *guancesim.Server) string {
+		return "provider \"guance\" {\n  endpoint     = \"" + sim.URL() + "\"\n  max_attempts = 1\n}\n"
+	}
+	echoing := newSim(t, guancesim.Options{Token: leakToken})
+	echoing.InjectFault(guancesim.FaultEchoTokenInRecords, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:           billingConfig(providerBlock(echoing), "2024-03-01", "2024-03-01"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{noTokenInPlan{}}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("records", 0, "workspace_name"), knownvalue.StringRegexp(regexp.MustCompile(`^\*\*\* `))),
+				noTokenInState{},
+			},
+		}},
+	})
+	// Each of FaultEchoToken's six answers in turn, and the gateway's page.
+	failing := newSim(t, guancesim.Options{Token: leakToken})
+	failing.InjectFault(guancesim.FaultEchoToken, 6)
+	failing.InjectFault(guancesim.FaultEchoTokenGateway, 1)
+	for range 7 {
+		diagnostics := failedPlanDiagnostics(t, billingConfig(providerBlock(failing), "2024-03-01", "2024-03-01"))
+		if piece := tokenPiece(diagnostics); piece != "" || !strings.Contains(diagnostics, "***") {
+			t.Errorf("the diagnostics hold %q of the token, or do not show where it was:\n%s", piece, diagnostics)
+		}
+	}
+	if served := failing.FaultsServed(); served[guancesim.FaultEchoToken] != 6 || served[guancesim.FaultEchoTokenGateway] != 1 {
+		t.Fatalf("faults served: %v", served)
+	}
+	log := withoutHarnessConfig(logs())
+	for _, want := range []string{"Response contains error diagnostic", "Guance API answer", "***"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the TRACE log lacks %q", want)
+		}
+	}
+	for _, line := range strings.Split(log, "\n") {
+		if piece := tokenPiece(line); piece != "" {
+			t.Errorf("the log holds %q of the token: %.300s", piece, line)
+		}
+	}
 }

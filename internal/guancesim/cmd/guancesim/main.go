@@ -42,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "delay added before every answer")
 	rateLimit := fs.Int("rate-limit", 0, "max requests per API key per rate window (0: unlimited)")
 	rateWindow := fs.Duration("rate-window", time.Minute, "rate limiting window")
+	fixedRefusal := fs.Duration("fixed-window-refusal", 0, "refuse every request in this first part of each rate window, as a fixed-window limiter (0: off)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -68,11 +69,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	sim := guancesim.New(guancesim.Options{
-		Token:         *token,
-		RecordsPerDay: *perDay,
-		Latency:       *latency,
-		RateLimit:     *rateLimit,
-		RateWindow:    *rateWindow,
+		Token:              *token,
+		RecordsPerDay:      *perDay,
+		Latency:            *latency,
+		RateLimit:          *rateLimit,
+		RateWindow:         *rateWindow,
+		FixedWindowRefusal: *fixedRefusal,
 	})
 	srv := &http.Server{
 		Handler:           logRequests(sim, logger),

@@ -1,0 +1,74 @@
+package guance
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Scaled-down slowness bounds: 100ms stands for the idle timeout's 30s, 200ms for the
+// request timeout's 2m and 300ms for the read's 3m.
+func scaledSlowness(cfg *Config) {
+	cfg.IdleTimeout, cfg.RequestTimeout, cfg.MaxReadTime = 100*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond
+}
+
+// A body that stops arriving is cut off after the idle timeout, well before the request
+// timeout, and asked for again.
+func TestABodyWithoutProgressIsCutOffAndAskedAgain(t *testing.T) {
+	t.Parallel()
+	logger := &recordingLogger{}
+	c, calls := testClient(t, brokenThenWhole(func(w http.ResponseWriter, r *http.Request) {
+		startAnswer(w)
+		<-r.Context().Done()
+	}), scaledSlowness, func(cfg *Config) {
+		cfg.RequestTimeout, cfg.MaxReadTime, cfg.Logger = time.Minute, time.Minute, logger
+	})
+	d, err := c.BillingDetails(context.Background(), march)
+	if err != nil || len(d.Records) != 2 || calls.Load() != 2 {
+		t.Fatalf("%d requests: %v", calls.Load(), err)
+	}
+	if log := logger.String(); !strings.Contains(log, "the answer broke off after 23 bytes: no data for 100ms (the answer stalled)") {
+		t.Errorf("the retry does not say the answer stalled:\n%s", log)
+	}
+}
+
+// A server that keeps trickling, never stalling long enough for the idle timeout, is given up
+// on when the read has spent its time, with a message that says the API is too slow: the
+// first attempt ends at the request timeout, the second when the read's time runs out.
+func TestAServerThatKeepsTricklingIsGivenUpOnAsTooSlow(t *testing.T) {
+	t.Parallel()
+	c, calls := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		startAnswer(w)
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(10 * time.Millisecond):
+				_, _ = w.Write([]byte(" "))
+				_ = http.NewResponseController(w).Flush()
+			}
+		}
+	}, scaledSlowness)
+	_, err := c.BillingDetails(context.Background(), march)
+	var tooSlow *TooSlowError
+	if !errors.As(err, &tooSlow) || calls.Load() != 2 || tooSlow.Attempts != 2 {
+		t.Fatalf("%d requests: %v", calls.Load(), err)
+	}
+	if want := "the API is too slow: 300ms over 2 attempts brought no complete answer"; !strings.Contains(err.Error(), want) {
+		t.Errorf("err %q lacks %q", err, want)
+	}
+}
+
+// The same bound holds a server that never sends its headers.
+func TestAServerThatNeverAnswersIsGivenUpOnAsTooSlow(t *testing.T) {
+	t.Parallel()
+	c, calls := testClient(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, scaledSlowness)
+	_, err := c.BillingDetails(context.Background(), march)
+	var tooSlow *TooSlowError
+	if !errors.As(err, &tooSlow) || calls.Load() != 2 {
+		t.Fatalf("%d requests: %v", calls.Load(), err)
+	}
+}
