@@ -74,7 +74,7 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 	b.Run("100k/framework", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			frameworkState(b, cfg, records, true)
+			frameworkState(b, cfg, records, true, details.Billed())
 		}
 	})
 	b.Run("100k/state-writer", func(b *testing.B) {
@@ -84,7 +84,7 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := writeBillingState(q, records, guance.Sum(records)); err != nil {
+			if _, err := writeBillingState(q, records, guance.Sum(records), details.Billed()); err != nil {
 				b.Fatal(err)
 			}
 		}
