@@ -227,13 +227,18 @@ func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
 		return q, diags
 	}
 	if q.period, err = periodOf(start, end); err != nil {
-		attr := "end_date"
-		if _, startErr := guance.ParseDate(start); startErr != nil {
-			attr = "start_date"
-		}
-		diags.AddAttributeError(path.Root(attr), "Invalid billing period", err.Error())
+		diags.Append(periodDiagnostic(start, err))
 	}
 	return q, diags
+}
+
+// periodDiagnostic reports periodOf's error on the date at fault.
+func periodDiagnostic(start string, err error) diag.Diagnostic {
+	attr := "end_date"
+	if _, startErr := guance.ParseDate(start); startErr != nil {
+		attr = "start_date"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", err.Error())
 }
 
 // readConfig fills q's configuration, include_records and filters, and returns the dates.

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -74,13 +73,7 @@ func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingR
 		cfg.Records = types.ListValueMust(objType, values)
 	}
 	totals := guance.Sum(records)
-	numberMap := func(m map[string]decimal.Decimal) types.Map {
-		elems := map[string]attr.Value{}
-		for k, v := range m {
-			elems[k] = types.NumberValue(exactNumber(v.String()))
-		}
-		return types.MapValueMust(types.NumberType, elems)
-	}
+	numberMap := numberMapValue
 	cfg.TotalBillingResult = types.NumberValue(exactNumber(totals.BillingResult.String()))
 	cfg.TotalOriginAmount = types.NumberValue(exactNumber(totals.OriginAmount.String()))
 	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = numberMap(totals.ByProduct), numberMap(totals.ByDate), numberMap(totals.ByMeasurement)

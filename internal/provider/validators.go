@@ -58,3 +58,9 @@ var (
 		check:       func(s string) error { _, err := guance.ParseDate(s); return err },
 	}
 )
+
+var timeZoneValidator = stringCheck{
+	description: "must be a UTC offset such as +08:00 or an IANA zone name such as UTC",
+	summary:     "Invalid time zone",
+	check:       func(s string) error { _, err := guance.ParseBillingZone(s); return err },
+}
