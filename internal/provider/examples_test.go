@@ -370,6 +370,7 @@ func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
 		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000),
 		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50"),
 		belowBalanceFloor(t, 20000),
+		forecastOverBudget(t, 60000),
 	} {
 		if !errorLike(message).MatchString(guide) {
 			t.Errorf("the guide does not quote the cost guard's message %q", message)
