@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -321,6 +323,28 @@ data "guance_billing_details" "test" {
 	for i, n := range sent {
 		if n != 1 {
 			t.Errorf("command %d sent %d requests for a forecast and a details read of the same days", i+1, n)
+		}
+	}
+}
+
+// An as_of of today's billing day or later is read as asked, with a warning that its days are
+// still being billed; yesterday is not warned of.
+func TestBillingForecastWarnsWhenAsOfIsNotYetComplete(t *testing.T) {
+	t.Parallel()
+	d := &billingForecastDataSource{data: &providerData{now: func() time.Time { return planClock }}}
+	for asOf, warned := range map[string]bool{"2024-03-15": false, "2024-03-16": true, "20240401": true} {
+		m := billingForecastModel{
+			StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-31"), AsOf: types.StringValue(asOf),
+			LookbackDays: types.Int64Null(), TimeZone: types.StringNull(),
+		}
+		var diags diag.Diagnostics
+		if _, ok := d.forecastSpec(&m, &diags); !ok {
+			t.Fatalf("%s: %v", asOf, diags)
+		}
+		want := "as_of is " + asOf + ", but today's billing day (in UTC+08:00) is 2024-03-16: the days from today on are still " +
+			"being billed, so what is read of them is incomplete and the forecast runs low. Leave as_of out to read up to yesterday."
+		if got := len(diags) == 1 && diags[0].Severity() == diag.SeverityWarning && diags[0].Detail() == want; got != warned {
+			t.Errorf("as_of %s: diagnostics %v; want a warning: %v", asOf, diags, warned)
 		}
 	}
 }
