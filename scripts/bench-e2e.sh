@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: `terraform plan` over the same billing records through this provider
 # (records, totals only, filtered) and through the do-it-yourself route (jsondecode of the
-# API's answer in plain Terraform), at about 3k, 30k and 100k records, in one run. Prints wall
+# API's answer in plain Terraform), at about 3k, 30k and 100k records, in one run, and a
+# guance_billing_forecast read of the same days. Prints wall
 # time and the peak RSS of terraform and of the provider process, and the ratios.
 #
 #   scripts/bench-e2e.sh            # 3 runs per case, median reported
 #   RUNS=1 SIZES="3k" scripts/bench-e2e.sh
+#   SIZES=100k ROUTES="totals forecast" scripts/bench-e2e.sh   # some of the provider's routes
 #
 # The do-it-yourself route is measured twice: with the http data source (hashicorp/http,
 # built from the Go module proxy, the newest version it serves: v1.2.0) as users write it, and
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-"3k 30k 100k"}
+ROUTES=${ROUTES:-"records totals filtered forecast"}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -83,6 +86,27 @@ output "by_product" { value = data.guance_billing_details.bill.totals_by_product
 TF
 }
 
+# forecast_case DIR START END: the forecast of the period as of its last day (the period is
+# over, so every day is read), in totals only, as a forecast always is.
+forecast_case() {
+  mkdir -p "$1"
+  cat >"$1/main.tf" <<TF
+terraform {
+  required_providers {
+    guance = { source = "guance-finops/guance" }
+  }
+}
+provider "guance" {}
+data "guance_billing_forecast" "bill" {
+  start_date = "$2"
+  end_date   = "$3"
+  as_of      = "$3"
+}
+output "forecast" { value = data.guance_billing_forecast.bill.forecast_billing_result }
+output "by_product" { value = data.guance_billing_forecast.bill.forecast_by_product }
+TF
+}
+
 jsondecode_case() { # DIR EXPRESSION-FOR-THE-BODY [PREAMBLE]
   mkdir -p "$1"
   cat >"$1/main.tf" <<TF
@@ -120,18 +144,22 @@ data \"http\" \"bill\" {
   provider_case "$work/$size-records" 2023-01-01 "$end" ""
   provider_case "$work/$size-totals" 2023-01-01 "$end" "include_records = false"
   provider_case "$work/$size-filtered" 2023-01-01 "$end" 'product_details = ["Log", "Session Replay"]'
+  forecast_case "$work/$size-forecast" 2023-01-01 "$end"
 
   read -r json_wall json_tf json_prov <<<"$(measure "$work/$size-json")"
   printf '%-6s %-22s %9.2f %10s %10s %9s   (%s records, %s MB answer)\n' "$size" "jsondecode (http)" "$json_wall" "$json_tf" "$json_prov" 1.00 \
     "$count" "$(($(stat -c %s "$work/body-$size.json") / 1048576))"
   read -r wall tf _ <<<"$(measure "$work/$size-file")"
   printf '%-6s %-22s %9.2f %10s %10s %9.2f\n' "$size" "jsondecode (file)" "$wall" "$tf" - "$(echo "$wall / $json_wall" | bc -l)"
-  for route in records totals filtered; do
+  records_prov=""
+  for route in $ROUTES; do
     read -r wall tf prov <<<"$(measure "$work/$size-$route")"
     printf '%-6s %-22s %9.2f %10s %10s %9.2f\n' "$size" "provider $route" "$wall" "$tf" "$prov" "$(echo "$wall / $json_wall" | bc -l)"
-    [ "$route" = records ] && records_prov=$prov
+    if [ "$route" = records ]; then records_prov=$prov; fi
   done
-  printf '%-6s %-40s %10.2f\n' "$size" "provider peak (records) / jsondecode terraform peak" "$(echo "$records_prov / $json_tf" | bc -l)"
+  if [ -n "$records_prov" ]; then
+    printf '%-6s %-40s %10.2f\n' "$size" "provider peak (records) / jsondecode terraform peak" "$(echo "$records_prov / $json_tf" | bc -l)"
+  fi
   kill %1 2>/dev/null || true
   wait 2>/dev/null || true
 done

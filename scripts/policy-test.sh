@@ -72,6 +72,16 @@ data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31
 data.guance_billing_details.month: Log has cost 30074.9 CNY from 2024-03-01 to 2024-03-31, over its budget of 30000.5 CNY." \
   judge deny "$work/strict.json"
 
+cat >"$work/strict-warn.json" <<'JSON'
+{"guance_budgets": {"monthly": 80000, "products": {"Log": 50000, "Logs": 1000}, "spike_ratio": 0.5}}
+JSON
+expect "the same plan warns of the forecast over a stricter budget, a spike, and a budget key never billed" 1 \
+  "Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, 80.5% of the monthly budget of 100000 CNY (the warning threshold is 80%).
+data.guance_billing_details.month: the budget for \"Logs\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details.
+data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 80527.1 CNY at the run rate of 2757.681429 CNY a day, over the budget of 80000 CNY.
+data.guance_billing_forecast.month: Guance spending on 2024-03-31 was 1901.82 CNY, 0.65076 times the daily mean of the days before it, over the spike ratio of 0.5." \
+  judge warn "$work/strict-warn.json"
+
 mkdir "$work/deferred"
 cat >"$work/deferred/main.tf" <<'HCL'
 terraform {

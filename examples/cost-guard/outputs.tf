@@ -27,3 +27,13 @@ output "total_balance" {
   description = "What the account holds across cash, coupons and stored-value cards, in CNY (exact)."
   value       = data.guance_billing_balance.account.total_balance
 }
+
+output "forecast_billing_result" {
+  description = "What the month is forecast to cost by its last day at the recent run rate, in CNY; null before its first day is complete."
+  value       = data.guance_billing_forecast.month.forecast_billing_result
+}
+
+output "latest_day_ratio" {
+  description = "The latest complete day's spending over the daily mean of the days before it; null when there is nothing to compare with."
+  value       = data.guance_billing_forecast.month.latest_day_ratio
+}

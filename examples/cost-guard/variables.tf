@@ -56,3 +56,25 @@ variable "billing_time_zone" {
   type        = string
   default     = "+08:00"
 }
+
+variable "forecast_lookback_days" {
+  description = "How many of the last complete days the forecast's run rate averages, and the latest day is compared with."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.forecast_lookback_days >= 1 && floor(var.forecast_lookback_days) == var.forecast_lookback_days
+    error_message = "forecast_lookback_days must be a whole number of days, at least 1, got ${var.forecast_lookback_days}."
+  }
+}
+
+variable "spike_ratio" {
+  description = "How many times the daily mean of the days before it the latest complete day may cost before the plan warns: 3 warns when yesterday cost more than three times the recent mean."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.spike_ratio > 0
+    error_message = "spike_ratio must be more than 0, got ${var.spike_ratio}."
+  }
+}

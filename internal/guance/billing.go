@@ -3,7 +3,9 @@ package guance
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/shopspring/decimal"
@@ -134,28 +136,89 @@ type Totals struct {
 	OriginAmount  decimal.Decimal
 	ByProduct     map[string]decimal.Decimal // by productDetail
 	ByDate        map[string]decimal.Decimal // by day, YYYY-MM-DD
+	ByMonth       map[string]decimal.Decimal // by calendar month, YYYY-MM
 	ByMeasurement map[string]decimal.Decimal // by measurement (tag6 or billingKey)
+	// Products holds every amount summed per productDetail; ByProduct is its billing results.
+	Products map[string]ProductTotals
 }
+
+// ProductTotals are the exact sums of one product's records.
+type ProductTotals struct {
+	BillingResult   decimal.Decimal
+	OriginAmount    decimal.Decimal
+	DeductionAmount decimal.Decimal
+	Count           decimal.Decimal
+}
+
+// productSums accumulates ProductTotals.
+type productSums struct{ billed, origin, deduction, count amount }
 
 // Sum totals the records exactly.
 func Sum(records []*BillingRecord) Totals {
 	var billed, origin amount
-	byProduct, byDate, byMeasurement := amounts{}, amounts{}, amounts{}
-	days := map[Date]string{}
+	byDate, byMonth, byMeasurement := amounts{}, amounts{}, amounts{}
+	products := map[string]*productSums{}
+	days := map[Date][2]string{} // each day's YYYY-MM-DD and YYYY-MM, formatted once
 	for _, r := range records {
 		billed.add(r.BillingResult)
 		origin.add(r.OriginAmount)
-		byProduct.add(r.ProductDetail.Value(), r.BillingResult)
-		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
-		day, ok := days[r.Date]
+		p, ok := products[r.ProductDetail.Value()]
 		if !ok {
-			day = r.Date.String()
-			days[r.Date] = day
+			p = &productSums{}
+			products[r.ProductDetail.Value()] = p
 		}
-		byDate.add(day, r.BillingResult)
+		p.billed.add(r.BillingResult)
+		p.origin.add(r.OriginAmount)
+		p.deduction.add(r.DeductionAmount)
+		p.count.add(r.Count)
+		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
+		keys, ok := days[r.Date]
+		if !ok {
+			day := r.Date.String()
+			keys = [2]string{day, day[:len(day)-len("-DD")]}
+			days[r.Date] = keys
+		}
+		byDate.add(keys[0], r.BillingResult)
+		byMonth.add(keys[1], r.BillingResult)
 	}
-	return Totals{
+	t := Totals{
 		BillingResult: billed.value(), OriginAmount: origin.value(),
-		ByProduct: byProduct.values(), ByDate: byDate.values(), ByMeasurement: byMeasurement.values(),
+		ByProduct: make(map[string]decimal.Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
+		ByDate: byDate.values(), ByMonth: byMonth.values(), ByMeasurement: byMeasurement.values(),
 	}
+	for name, p := range products {
+		t.Products[name] = ProductTotals{
+			BillingResult: p.billed.value(), OriginAmount: p.origin.value(),
+			DeductionAmount: p.deduction.value(), Count: p.count.value(),
+		}
+		t.ByProduct[name] = p.billed.value()
+	}
+	return t
+}
+
+// Billed lists the distinct values of each filterable field in the answer, sorted, before
+// any filter: what a filter or a budget key can match.
+type Billed struct {
+	ProductDetails []string
+	Measurements   []string
+	WorkspaceUUIDs []string
+}
+
+// Billed is what the period billed; records without a value add nothing.
+func (d *BillingDetails) Billed() Billed {
+	products, measurements, workspaces := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range d.Records {
+		r := &d.Records[i]
+		products[r.ProductDetail.Value()] = true
+		measurements[r.Measurement.Value()] = true
+		workspaces[r.WorkspaceUUID.Value()] = true
+	}
+	return Billed{ProductDetails: sortedValues(products), Measurements: sortedValues(measurements), WorkspaceUUIDs: sortedValues(workspaces)}
+}
+
+func sortedValues(set map[string]bool) []string {
+	delete(set, "") // null
+	out := slices.AppendSeq(make([]string, 0, len(set)), maps.Keys(set))
+	slices.Sort(out)
+	return out
 }

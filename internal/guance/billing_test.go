@@ -1,6 +1,8 @@
 package guance
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -59,5 +61,59 @@ func TestFilterKeepsRecordsMatchingEverySet(t *testing.T) {
 		if got := Sum(d.Select(c.f)).BillingResult.String(); got != c.want {
 			t.Errorf("%s: total %s, want %s", name, got, c.want)
 		}
+	}
+}
+
+// Months are calendar months of the records' days, across a year boundary too; a product's
+// every amount is summed, a null deduction counting as 0.
+func TestSumGroupsByMonthAndSumsEveryAmountPerProduct(t *testing.T) {
+	dec := func(s string) Decimal { d, _ := ParseDecimal(s); return d }
+	rec := func(y int, m time.Month, d int, product, billed, origin, deduction, count string) BillingRecord {
+		return BillingRecord{Date: Date{y, m, d}, ProductDetail: TextOf(product), BillingResult: dec(billed),
+			OriginAmount: dec(origin), DeductionAmount: dec(deduction), Count: dec(count)}
+	}
+	got := Sum((&BillingDetails{Records: []BillingRecord{
+		rec(2023, time.December, 31, "Log", "0.1", "0.1234", "", "10"),
+		rec(2024, time.January, 1, "Log", "0.2", "0.2", "0.05", "5"),
+		rec(2024, time.January, 31, "Metric", "7", "7.5", "0.5", "1000000000000000000000"),
+		rec(2024, time.January, 31, "", "1", "1", "0", ""),
+	}}).Select(Filter{}))
+	months := map[string]string{}
+	for k, v := range got.ByMonth {
+		months[k] = v.String()
+	}
+	if want := map[string]string{"2023-12": "0.1", "2024-01": "8.2"}; !maps.Equal(months, want) {
+		t.Errorf("by month %v, want %v", months, want)
+	}
+	products := map[string][4]string{}
+	for k, p := range got.Products {
+		products[k] = [4]string{p.BillingResult.String(), p.OriginAmount.String(), p.DeductionAmount.String(), p.Count.String()}
+	}
+	want := map[string][4]string{
+		"Log":    {"0.3", "0.3234", "0.05", "15"},
+		"Metric": {"7", "7.5", "0.5", "1000000000000000000000"},
+		"":       {"1", "1", "0", "0"},
+	}
+	if !maps.Equal(products, want) {
+		t.Errorf("products %v, want %v", products, want)
+	}
+	if got.ByProduct["Log"].String() != "0.3" || len(got.ByProduct) != 3 {
+		t.Errorf("by product %v", got.ByProduct)
+	}
+}
+
+func TestBilledListsDistinctValuesSortedWithoutNulls(t *testing.T) {
+	got := (&BillingDetails{Records: []BillingRecord{
+		testRecord(1, "Metric", "", "w2", "1"),
+		testRecord(1, "Log", "logging", "w1", "1"),
+		testRecord(2, "Log", "logging", "w1", "1"),
+		testRecord(2, "", "aaa", "", "1"),
+	}}).Billed()
+	if !slices.Equal(got.ProductDetails, []string{"Log", "Metric"}) || !slices.Equal(got.Measurements, []string{"aaa", "logging"}) ||
+		!slices.Equal(got.WorkspaceUUIDs, []string{"w1", "w2"}) {
+		t.Errorf("billed %+v", got)
+	}
+	if empty := (&BillingDetails{}).Billed(); empty.ProductDetails == nil || len(empty.ProductDetails) != 0 {
+		t.Errorf("an empty answer bills %#v, want an empty list", empty.ProductDetails)
 	}
 }

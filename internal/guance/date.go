@@ -108,4 +108,9 @@ func NewPeriod(start, end Date) (Period, error) {
 // Contains reports whether day d lies in the period.
 func (p Period) Contains(d Date) bool { return !d.Before(p.Start) && !p.End.Before(d) }
 
+// Days is how many days the period holds, both ends included.
+func (p Period) Days() int {
+	return int(p.End.Time().Sub(p.Start.Time()).Hours()/24) + 1
+}
+
 func (p Period) String() string { return p.Start.String() + " to " + p.End.String() }

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -108,7 +112,42 @@ func billingDetailsSchema() schema.Schema {
 			"totals_by_product":     sumsBy("product_detail", unnamed("product_detail")),
 			"totals_by_date":        sumsBy("date", " Keys are `YYYY-MM-DD`; days without records are absent."),
 			"totals_by_measurement": sumsBy("measurement", unnamed("measurement")),
+			"totals_by_month": sumsBy("month", " Keys are `YYYY-MM`, the calendar months of the records' days; months without "+
+				"records are absent. A year's trend month by month costs one read."),
+			"product_totals": schema.MapNestedAttribute{
+				MarkdownDescription: "Every amount summed per `product_detail`, filters applied: what the item cost, its list " +
+					"price, its deductions and its usage, each an exact sum (null amounts count as 0), so that a discount is " +
+					"`origin_amount - billing_result` without summing records." + unnamed("product_detail"),
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"billing_result":   productSum("billing_result", "what the item cost; equal to its entry in `totals_by_product`"),
+					"origin_amount":    productSum("origin_amount", "its original (list) price"),
+					"deduction_amount": productSum("deduction_amount", "its deductions"),
+					"count":            productSum("count", "the quantity used, in the item's own unit"),
+				}},
+			},
+			"billed_product_details": billedAttr("product_detail", "product_details"),
+			"billed_measurements":    billedAttr("measurement", "measurements"),
 		},
+	}
+}
+
+func productSum(field, what string) schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: "The exact sum of the records' `" + field + "`: " + what + ".",
+		Computed:            true,
+	}
+}
+
+// billedAttr lists what the period billed, so a configuration can check its own filters and
+// budget keys against it.
+func billedAttr(field, filter string) schema.ListAttribute {
+	return schema.ListAttribute{
+		MarkdownDescription: "Every distinct `" + field + "` billed in the period, sorted, before any filter is applied " +
+			"(records without one add nothing). Check budget keys and `" + filter + "` against it: a value that is not " +
+			"here matches nothing.",
+		ElementType: types.StringType,
+		Computed:    true,
 	}
 }
 
@@ -164,8 +203,10 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 	for _, w := range details.Warnings {
 		diags.AddWarning("Guance billing record outside the period", w)
 	}
+	billed := details.Billed()
+	diags.Append(unmatchedFilterWarnings(q, billed)...)
 	records := details.Select(q.filter)
-	state, err := writeBillingState(q, records, guance.Sum(records))
+	state, err := writeBillingState(q, records, guance.Sum(records), billed)
 	if err != nil {
 		diags.AddError("Could not build the state", "Writing the billing state failed: "+err.Error()+". This is a bug in the provider; please report it.")
 	}
@@ -184,13 +225,18 @@ func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
 		return q, diags
 	}
 	if q.period, err = periodOf(start, end); err != nil {
-		attr := "end_date"
-		if _, startErr := guance.ParseDate(start); startErr != nil {
-			attr = "start_date"
-		}
-		diags.AddAttributeError(path.Root(attr), "Invalid billing period", err.Error())
+		diags.Append(periodDiagnostic(start, err))
 	}
 	return q, diags
+}
+
+// periodDiagnostic reports periodOf's error on the date at fault.
+func periodDiagnostic(start string, err error) diag.Diagnostic {
+	attr := "end_date"
+	if _, startErr := guance.ParseDate(start); startErr != nil {
+		attr = "start_date"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", err.Error())
 }
 
 // readConfig fills q's configuration, include_records and filters, and returns the dates.
@@ -238,7 +284,7 @@ func stringSet(v tftypes.Value) (map[string]bool, error) {
 }
 
 // writeBillingState writes the whole state object, its attributes in name order.
-func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals guance.Totals) ([]byte, error) {
+func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals guance.Totals, billed guance.Billed) ([]byte, error) {
 	computed := map[string]func(w *stateWriter){
 		"records": func(w *stateWriter) {
 			if !q.includeRecords {
@@ -247,11 +293,15 @@ func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals g
 			}
 			writeRecords(w, records)
 		},
-		"total_billing_result":  func(w *stateWriter) { w.sum(totals.BillingResult) },
-		"total_origin_amount":   func(w *stateWriter) { w.sum(totals.OriginAmount) },
-		"totals_by_product":     func(w *stateWriter) { w.numberMap(totals.ByProduct) },
-		"totals_by_date":        func(w *stateWriter) { w.numberMap(totals.ByDate) },
-		"totals_by_measurement": func(w *stateWriter) { w.numberMap(totals.ByMeasurement) },
+		"total_billing_result":   func(w *stateWriter) { w.sum(totals.BillingResult) },
+		"total_origin_amount":    func(w *stateWriter) { w.sum(totals.OriginAmount) },
+		"totals_by_product":      func(w *stateWriter) { w.numberMap(totals.ByProduct) },
+		"totals_by_date":         func(w *stateWriter) { w.numberMap(totals.ByDate) },
+		"totals_by_measurement":  func(w *stateWriter) { w.numberMap(totals.ByMeasurement) },
+		"totals_by_month":        func(w *stateWriter) { w.numberMap(totals.ByMonth) },
+		"product_totals":         func(w *stateWriter) { writeProductTotals(w, totals.Products) },
+		"billed_product_details": func(w *stateWriter) { w.stringList(billed.ProductDetails) },
+		"billed_measurements":    func(w *stateWriter) { w.stringList(billed.Measurements) },
 	}
 	names := make([]string, 0, len(q.config))
 	for name := range q.config {
@@ -273,6 +323,25 @@ func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals g
 		w.raw(configured.MsgPack)
 	}
 	return w.bytes()
+}
+
+// writeProductTotals writes product_totals: objects keyed by product, keys sorted, each
+// object's attributes in name order.
+func writeProductTotals(w *stateWriter, products map[string]guance.ProductTotals) {
+	w.objectHeader(len(products))
+	for _, name := range slices.Sorted(maps.Keys(products)) {
+		p := products[name]
+		w.str(name)
+		w.objectHeader(4)
+		w.str("billing_result")
+		w.sum(p.BillingResult)
+		w.str("count")
+		w.sum(p.Count)
+		w.str("deduction_amount")
+		w.sum(p.DeductionAmount)
+		w.str("origin_amount")
+		w.sum(p.OriginAmount)
+	}
 }
 
 // stateBytesPerRecord sizes the state buffer up front: about what one record takes.
@@ -327,3 +396,69 @@ func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasour
 }
 
 func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// unmatchedFilterWarnings warns of each filter value that no record of the period has, with
+// the billed values nearest to it: a misspelt filter would otherwise keep nothing and total
+// 0 in silence. It warns rather than fails, since an item may simply not be billed yet.
+func unmatchedFilterWarnings(q billingQuery, billed guance.Billed) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, f := range []struct {
+		attr, field, billedAttr string
+		values                  map[string]bool
+		billed                  []string
+	}{
+		{"product_details", "product_detail", "billed_product_details", q.filter.ProductDetails, billed.ProductDetails},
+		{"measurements", "measurement", "billed_measurements", q.filter.Measurements, billed.Measurements},
+		{"workspace_uuids", "workspace_uuid", "", q.filter.WorkspaceUUIDs, billed.WorkspaceUUIDs},
+	} {
+		for _, value := range slices.Sorted(maps.Keys(f.values)) {
+			if slices.Contains(f.billed, value) {
+				continue
+			}
+			diags.AddAttributeWarning(path.Root(f.attr), "Filter value matches no billed record",
+				fmt.Sprintf("%s holds %q, but no record billed from %s has it as its %s, so it keeps nothing. %s\n\n"+
+					"The plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the "+
+					"totals it selects stay 0.", f.attr, value, q.period, f.field, hint(value, f.billed, f.billedAttr)))
+		}
+	}
+	return diags
+}
+
+// hint names the billed values nearest to value, or says what was billed.
+func hint(value string, billed []string, billedAttr string) string {
+	listed := ""
+	if billedAttr != "" {
+		listed = " (the attribute " + billedAttr + " lists them)"
+	}
+	if len(billed) == 0 {
+		return "Nothing was billed in the period."
+	}
+	if near := guance.Nearest(value, billed); len(near) > 0 {
+		return "Did you mean " + quotedOr(near) + "?"
+	}
+	const most = 10
+	if len(billed) > most {
+		return fmt.Sprintf("None of the %d values billed%s is near it; the first %d are %s.", len(billed), listed, most, quotedList(billed[:most]))
+	}
+	return "The values billed" + listed + " are " + quotedList(billed) + "."
+}
+
+// quotedOr writes "a", "b" or "c".
+func quotedOr(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -316,4 +318,132 @@ func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T
 			},
 		}},
 	})
+}
+
+// Each filter value that no record of the period has is a warning on its attribute, naming
+// the value and the billed values nearest to it; values that match are not.
+func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *testing.T) {
+	t.Parallel()
+	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"), IncludeRecords: types.BoolValue(false),
+		ProductDetails: set("Log", "Logs", "session replay", "Kubernetes"), Measurements: set("loging"), WorkspaceUUIDs: set("wksp_other"),
+	}))
+	if diags.HasError() || state == nil {
+		t.Fatal(diags)
+	}
+	const goesOn = "\n\nThe plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the totals it selects stay 0."
+	want := []struct{ attr, detail string }{
+		{"product_details", `product_details holds "Kubernetes", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. ` +
+			`The values billed (the attribute billed_product_details lists them) are "APM Trace", "Data Forward", "Log", "Metric", "RUM PV", "Security Check", "Session Replay", "Synthetic Test".` + goesOn},
+		{"product_details", `product_details holds "Logs", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Log"?` + goesOn},
+		{"product_details", `product_details holds "session replay", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Session Replay"?` + goesOn},
+		{"measurements", `measurements holds "loging", but no record billed from 2024-03-01 to 2024-03-01 has it as its measurement, so it keeps nothing. Did you mean "logging"?` + goesOn},
+		{"workspace_uuids", `workspace_uuids holds "wksp_other", but no record billed from 2024-03-01 to 2024-03-01 has it as its workspace_uuid, so it keeps nothing. ` +
+			`The values billed are "` + guancesim.WorkspaceUUID + `".` + goesOn},
+	}
+	if len(diags) != len(want) {
+		t.Fatalf("%d diagnostics, want %d: %v", len(diags), len(want), diags)
+	}
+	for i, w := range want {
+		d := diags[i]
+		withPath, _ := d.(diag.DiagnosticWithPath)
+		if d.Severity() != diag.SeverityWarning || d.Summary() != "Filter value matches no billed record" || d.Detail() != w.detail ||
+			withPath == nil || !withPath.Path().Equal(path.Root(w.attr)) {
+			t.Errorf("diagnostic %d: %s %q on %v:\n%s\nwant a warning on %s:\n%s", i, d.Severity(), d.Summary(), withPath, d.Detail(), w.attr, w.detail)
+		}
+	}
+}
+
+// With nothing billed in the period, a filter value cannot be near anything.
+func TestFilterValueInAPeriodWithoutRecordsSaysNothingWasBilled(t *testing.T) {
+	t.Parallel()
+	_, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+		StartDate: types.StringValue("2022-05-01"), EndDate: types.StringValue("2022-05-31"), IncludeRecords: types.BoolNull(),
+		ProductDetails: set("Log"), Measurements: set(), WorkspaceUUIDs: set(),
+	}))
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `"Log", but no record billed from 2022-05-01 to 2022-05-31 has it as its product_detail, so it keeps nothing. Nothing was billed in the period.`) {
+		t.Errorf("diagnostics %v", diags)
+	}
+}
+
+// The billed lists are the period's values before filtering, sorted, so a configuration can
+// check its own filters and budget keys; the warnings reach Terraform's output.
+func TestBilledListsComeBeforeFiltersAndTyposReachTerraformAsWarnings(t *testing.T) {
+	logs := traceLogs(t)
+	sim := newSim(t, guancesim.Options{})
+	readsAs(t, simProvider(sim)+`
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-01"
+  product_details = ["Logs"]
+}
+`,
+		expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
+		expect(at("billed_product_details"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("APM Trace"), knownvalue.StringExact("Data Forward"), knownvalue.StringExact("Log"),
+			knownvalue.StringExact("Metric"), knownvalue.StringExact("RUM PV"), knownvalue.StringExact("Security Check"),
+			knownvalue.StringExact("Session Replay"), knownvalue.StringExact("Synthetic Test"),
+		})),
+		expect(at("billed_measurements"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("data_forward"), knownvalue.StringExact("dialing_task"), knownvalue.StringExact("logging"),
+			knownvalue.StringExact("rum"), knownvalue.StringExact("security"), knownvalue.StringExact("session_replay"),
+			knownvalue.StringExact("time_series"), knownvalue.StringExact("tracing"),
+		})),
+		expect(at("product_totals"), knownvalue.MapSizeExact(0)),
+	)
+	log := logs()
+	for _, want := range []string{"Filter value matches no billed record", `product_details holds "Logs"`, `Did you mean "Log"?`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+}
+
+// A read across a year boundary sums each calendar month exactly.
+func TestBillingDetailsTotalsByMonthAcrossAYearBoundary(t *testing.T) {
+	t.Parallel()
+	dec, jan := simSpend(t, "2023-12-01", "2023-12-31"), simSpend(t, "2024-01-01", "2024-01-31")
+	feb := simSpend(t, "2024-02-01", "2024-02-10")
+	sim := newSim(t, guancesim.Options{})
+	readsAs(t, simProvider(sim)+`
+data "guance_billing_details" "test" {
+  start_date      = "2023-12-01"
+  end_date        = "2024-02-10"
+  include_records = false
+}
+`,
+		expect(at("totals_by_month"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"2023-12": knownvalue.NumberExact(num(dec.totalText())),
+			"2024-01": knownvalue.NumberExact(num(jan.totalText())),
+			"2024-02": knownvalue.NumberExact(num(feb.totalText())),
+		})),
+		expect(at("totals_by_month", "2023-12"), knownvalue.NumberExact(num("72127.66"))),
+	)
+}
+
+// Per product, every amount: the golden day's Log and Session Replay, a discount being
+// origin_amount - billing_result; deductions the API sent as "None" count as 0.
+func TestBillingDetailsProductTotalsSumEveryAmountPerProduct(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	product := func(billed, origin, deduction, count string) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"billing_result": knownvalue.NumberExact(num(billed)), "origin_amount": knownvalue.NumberExact(num(origin)),
+			"deduction_amount": knownvalue.NumberExact(num(deduction)), "count": knownvalue.NumberExact(num(count)),
+		})
+	}
+	readsAs(t, simProvider(sim)+`
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-02"
+  include_records = false
+  product_details = ["Log", "Session Replay"]
+}
+`,
+		expect(at("product_totals"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"Log":            product("3138.26", "3138.264", "0", "261522"),
+			"Session Replay": product("220.40", "220.4", "0", "2204"),
+		})),
+		expect(at("totals_by_product", "Log"), knownvalue.NumberExact(num("3138.26"))),
+	)
 }

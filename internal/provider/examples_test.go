@@ -214,6 +214,88 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 	}))
 }
 
+// forecastOverBudget is the cost guard's forecast warning for March 2024 as of the 15th with
+// the default 7-day lookback, its figures from the simulator's records by the documented rule.
+func forecastOverBudget(t *testing.T, budget int64) string {
+	t.Helper()
+	bill := simBill(t, "2024-03-01", "2024-03-15")
+	actual := sumDays(bill.byDay, 1, 15)
+	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
+	forecast := new(big.Rat).Add(actual, new(big.Rat).Mul(rate, big.NewRat(16, 1)))
+	return fmt.Sprintf("At the run rate of the last 7 days (%s CNY a day), Guance spending from 2024-03-01 to 2024-03-31 is "+
+		"forecast at %s CNY, over the monthly budget of %d CNY: %s CNY up to 2024-03-15, 16 days to go.",
+		decimalText(rate), decimalText(forecast), budget, decimalText(actual))
+}
+
+// Half way through March the spending is well within a budget of 60000 CNY, but the run rate
+// carries the month past it: the forecast check warns, the threshold check does not.
+func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":          config.StringVariable("2024-03-15"),
+			"monthly_budget": config.IntegerVariable(60000),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{forecastOverBudget(t, 60000)}},
+				expectCheck{address: costGuardWarn, status: tfjson.CheckStatusPass},
+				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusPass},
+			},
+		},
+	}))
+}
+
+// A day that cost more than spike_ratio times the days before it warns, and so does a budget
+// key that nothing was billed under, such as "Logs" for "Log".
+func TestCostGuardWarnsOfASpikeAndOfABudgetKeyNeverBilled(t *testing.T) {
+	bill := simBill(t, "2024-03-01", "2024-03-15")
+	ratio := round6(new(big.Rat).Quo(new(big.Rat).Mul(bill.byDay["2024-03-15"], big.NewRat(7, 1)), sumDays(bill.byDay, 8, 14)))
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":       config.StringVariable("2024-03-15"),
+			"spike_ratio": config.FloatVariable(1.2),
+			"product_budgets": config.MapVariable(map[string]config.Variable{
+				"Log": config.IntegerVariable(50000), "Logs": config.IntegerVariable(1000), "Kubernetes": config.IntegerVariable(1000),
+			}),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{fmt.Sprintf(
+					"Guance spending on 2024-03-15 was %s CNY, %s times the daily mean of the 7 days before it (the spike threshold is 1.2).",
+					decimalText(bill.byDay["2024-03-15"]), decimalText(ratio))}},
+				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusFail, problems: []string{
+					`product_budgets names items with no bill from 2024-03-01 to 2024-03-15: "Kubernetes", "Logs". A misspelt key never ` +
+						"trips its budget; the items billed are APM Trace, Data Forward, Log, Metric, RUM PV, Security Check, Session Replay, Synthetic Test.",
+				}},
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			output("latest_day_ratio", exactly(ratio)),
+		},
+	}))
+}
+
+// On the first day of a month there is no day before the latest to compare it with: the ratio
+// is null, and the checks pass.
+func TestCostGuardOnAMonthsFirstDayHasNoRatioAndPasses(t *testing.T) {
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of": config.StringVariable("2024-03-01"),
+			// One day carried over the month is 102,038.98 CNY, over the default budget.
+			"monthly_budget": config.IntegerVariable(200000),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				expectCheck{address: "check.forecast", status: tfjson.CheckStatusPass},
+				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusPass},
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.guance_billing_forecast.month", at("latest_day_ratio"), knownvalue.Null()),
+		},
+	}))
+}
+
 func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
 	march := simSpend(t, "2024-03-01", "2024-03-15")
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
@@ -288,6 +370,7 @@ func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
 		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000),
 		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50"),
 		belowBalanceFloor(t, 20000),
+		forecastOverBudget(t, 60000),
 	} {
 		if !errorLike(message).MatchString(guide) {
 			t.Errorf("the guide does not quote the cost guard's message %q", message)

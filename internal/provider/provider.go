@@ -46,6 +46,9 @@ type guanceProvider struct {
 	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
 	// without changing what users get.
 	tuneClient func(*guance.Config)
+	// clock tells the time that defaults depend on (a forecast's as_of); nil is the system
+	// clock. Tests set a fixed one so that "yesterday" is a known day.
+	clock func() time.Time
 }
 
 type providerModel struct {
@@ -127,6 +130,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 // providerData is what the provider hands its data sources after Configure.
 type providerData struct {
 	client *guance.Client
+	// now is the provider's clock.
+	now func() time.Time
 	// unknownConfig names the attribute that was unknown at plan time, when one was: there is
 	// no client then.
 	unknownConfig string
@@ -187,7 +192,11 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
-	data := &providerData{client: client}
+	now := p.clock
+	if now == nil {
+		now = time.Now
+	}
+	data := &providerData{client: client, now: now}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
 }
@@ -259,7 +268,7 @@ func firstSet(values ...string) string {
 func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource}
+	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource}
 }
 
 func (p *guanceProvider) Functions(context.Context) []func() function.Function {

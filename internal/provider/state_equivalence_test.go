@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -31,11 +30,20 @@ type frameworkModel struct {
 	TotalsByProduct     types.Map    `tfsdk:"totals_by_product"`
 	TotalsByDate        types.Map    `tfsdk:"totals_by_date"`
 	TotalsByMeasurement types.Map    `tfsdk:"totals_by_measurement"`
+	TotalsByMonth       types.Map    `tfsdk:"totals_by_month"`
+	ProductTotals       types.Map    `tfsdk:"product_totals"`
+	BilledProducts      types.List   `tfsdk:"billed_product_details"`
+	BilledMeasurements  types.List   `tfsdk:"billed_measurements"`
 }
+
+// productTotalsType is the element type of product_totals.
+var productTotalsType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"billing_result": types.NumberType, "origin_amount": types.NumberType, "deduction_amount": types.NumberType, "count": types.NumberType,
+}}
 
 // frameworkState builds the state the idiomatic way, State.Set on a model, and marshals it
 // as the framework would send it.
-func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingRecord, includeRecords bool) []byte {
+func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingRecord, includeRecords bool, billed guance.Billed) []byte {
 	t.Helper()
 	ctx := context.Background()
 	attrTypes := map[string]attr.Type{}
@@ -65,16 +73,29 @@ func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingR
 		cfg.Records = types.ListValueMust(objType, values)
 	}
 	totals := guance.Sum(records)
-	numberMap := func(m map[string]decimal.Decimal) types.Map {
-		elems := map[string]attr.Value{}
-		for k, v := range m {
-			elems[k] = types.NumberValue(exactNumber(v.String()))
-		}
-		return types.MapValueMust(types.NumberType, elems)
-	}
+	numberMap := numberMapValue
 	cfg.TotalBillingResult = types.NumberValue(exactNumber(totals.BillingResult.String()))
 	cfg.TotalOriginAmount = types.NumberValue(exactNumber(totals.OriginAmount.String()))
 	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = numberMap(totals.ByProduct), numberMap(totals.ByDate), numberMap(totals.ByMeasurement)
+	cfg.TotalsByMonth = numberMap(totals.ByMonth)
+	products := map[string]attr.Value{}
+	for name, p := range totals.Products {
+		products[name] = types.ObjectValueMust(productTotalsType.AttrTypes, map[string]attr.Value{
+			"billing_result":   types.NumberValue(exactNumber(p.BillingResult.String())),
+			"origin_amount":    types.NumberValue(exactNumber(p.OriginAmount.String())),
+			"deduction_amount": types.NumberValue(exactNumber(p.DeductionAmount.String())),
+			"count":            types.NumberValue(exactNumber(p.Count.String())),
+		})
+	}
+	cfg.ProductTotals = types.MapValueMust(productTotalsType, products)
+	stringList := func(values []string) types.List {
+		elems := make([]attr.Value, len(values))
+		for i, v := range values {
+			elems[i] = types.StringValue(v)
+		}
+		return types.ListValueMust(types.StringType, elems)
+	}
+	cfg.BilledProducts, cfg.BilledMeasurements = stringList(billed.ProductDetails), stringList(billed.Measurements)
 
 	state := tfsdk.State{Schema: billingDetailsSchema()}
 	if diags := state.Set(ctx, &cfg); diags.HasError() {
@@ -95,6 +116,8 @@ func configValue(t testing.TB, cfg frameworkModel) tftypes.Value {
 	cfg.Records = types.ListNull(records.ElemType)
 	cfg.TotalBillingResult, cfg.TotalOriginAmount = types.NumberNull(), types.NumberNull()
 	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = types.MapNull(types.NumberType), types.MapNull(types.NumberType), types.MapNull(types.NumberType)
+	cfg.TotalsByMonth, cfg.ProductTotals = types.MapNull(types.NumberType), types.MapNull(productTotalsType)
+	cfg.BilledProducts, cfg.BilledMeasurements = types.ListNull(types.StringType), types.ListNull(types.StringType)
 	state := tfsdk.State{Schema: schema}
 	if diags := state.Set(context.Background(), &cfg); diags.HasError() {
 		t.Fatal(diags)
@@ -138,7 +161,7 @@ func readBoth(t *testing.T, cfg frameworkModel) (written, reference []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return written, frameworkState(t, cfg, details.Select(q.filter), q.includeRecords)
+	return written, frameworkState(t, cfg, details.Select(q.filter), q.includeRecords, details.Billed())
 }
 
 // With maps of one entry (the framework writes maps in Go's random order) the two states
@@ -153,14 +176,16 @@ func TestStateWriterMatchesTheFrameworkByteForByte(t *testing.T) {
 	}
 }
 
-// Over a month, with many records, None values and multi-entry maps, the states are equal
-// values.
+// Over a month or two, with many records, None values and multi-entry maps (of numbers and of
+// per-product objects), the states are equal values.
 func TestStateWriterMatchesTheFrameworkOverAMonth(t *testing.T) {
 	for name, cfg := range map[string]frameworkModel{
 		"records": {StartDate: types.StringValue("2023-07-01"), EndDate: types.StringValue("2023-07-31"),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()},
 		"totals only, filtered": {StartDate: types.StringValue("2024-02-01"), EndDate: types.StringValue("2024-02-29"),
 			IncludeRecords: types.BoolValue(false), ProductDetails: set("Log", "Metric"), Measurements: set("logging", "time_series", "rum"), WorkspaceUUIDs: set()},
+		"totals only, across a year, with filter values that match nothing": {StartDate: types.StringValue("2023-12-01"), EndDate: types.StringValue("2024-01-31"),
+			IncludeRecords: types.BoolValue(false), ProductDetails: set("Log", "Logs", "APM Trace"), Measurements: set(), WorkspaceUUIDs: set("wksp_other", guancesim.WorkspaceUUID)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			written, reference := readBoth(t, cfg)

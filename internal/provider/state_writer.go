@@ -81,6 +81,14 @@ func (w *stateWriter) numberMap(m map[string]decimal.Decimal) {
 	}
 }
 
+// stringList writes a list(string).
+func (w *stateWriter) stringList(values []string) {
+	w.arrayHeader(len(values))
+	for _, v := range values {
+		w.str(v)
+	}
+}
+
 // sum writes an exact total.
 func (w *stateWriter) sum(d decimal.Decimal) {
 	text := d.String()

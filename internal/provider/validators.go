@@ -77,3 +77,9 @@ func (nonEmptyFilter) ValidateSet(_ context.Context, req validator.SetRequest, r
 		"%s is an empty set, which would keep no record and make every total 0. Leave %s out to keep every "+
 			"record, or list the values to keep.", req.Path, req.Path))
 }
+
+var timeZoneValidator = stringCheck{
+	description: "must be a UTC offset such as +08:00 or an IANA zone name such as UTC",
+	summary:     "Invalid time zone",
+	check:       func(s string) error { _, err := guance.ParseBillingZone(s); return err },
+}

@@ -5,6 +5,9 @@
 #   guance_billing_details, and denies it when the spending read during the plan is over the
 #   budgets in data.guance_budgets: "monthly" for the total, "products" per product_detail;
 #   and, when it reads guance_billing_balance, when the balance is below "balance_floor".
+#   It warns when a guance_billing_forecast read is forecast over "monthly", when its latest
+#   day costs more than "spike_ratio" times the days before it, and when a product budget
+#   names an item that a details read's period never billed (a misspelt key never trips).
 #   The budgets live with the policy, apart from the Terraform code they govern.
 package guance.cost_guard
 
@@ -61,4 +64,40 @@ warn contains problem.message if {
 	check.status == "fail"
 	some instance in check.instances
 	some problem in instance.problems
+}
+
+forecast_reads := reads("guance_billing_forecast")
+
+# A forecast is a projection, not money spent: it warns. A null forecast (no complete day of
+# the period yet) is not a number, so it is never over.
+warn contains msg if {
+	some read in forecast_reads
+	is_number(read.values.forecast_billing_result)
+	read.values.forecast_billing_result > data.guance_budgets.monthly
+	msg := sprintf("%s: Guance spending from %s to %s is forecast at %v CNY at the run rate of %v CNY a day, over the budget of %v CNY.", [
+		read.address, read.values.start_date, read.values.end_date,
+		read.values.forecast_billing_result, read.values.daily_run_rate, data.guance_budgets.monthly,
+	])
+}
+
+# Without a spike_ratio in the budgets, spikes are not judged.
+warn contains msg if {
+	some read in forecast_reads
+	is_number(read.values.latest_day_ratio)
+	read.values.latest_day_ratio > data.guance_budgets.spike_ratio
+	msg := sprintf("%s: Guance spending on %s was %v CNY, %v times the daily mean of the days before it, over the spike ratio of %v.", [
+		read.address, read.values.as_of, read.values.latest_day_billing_result,
+		read.values.latest_day_ratio, data.guance_budgets.spike_ratio,
+	])
+}
+
+# A budget key that the period never billed: lookup gives 0, so its budget never trips.
+warn contains msg if {
+	some read in billing_reads
+	billed := {item | some item in object.get(read.values, "billed_product_details", [])}
+	some product, _ in object.get(data.guance_budgets, "products", {})
+	not product in billed
+	msg := sprintf("%s: the budget for %q matches no item billed from %s to %s; check its spelling against billed_product_details.", [
+		read.address, product, read.values.start_date, read.values.end_date,
+	])
 }

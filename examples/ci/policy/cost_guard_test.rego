@@ -91,3 +91,41 @@ test_failed_checks_are_warnings if {
 	cost_guard.warn == {"near the budget"} with input as checks
 	count(cost_guard.deny) == 0 with input as checks with data.guance_budgets as budgets
 }
+
+# A plan that read a forecast of March 2024 as of the 15th, with these values.
+plan_with_forecast(values) := {"prior_state": {"values": {"root_module": {"resources": [{
+	"address": "data.guance_billing_forecast.month",
+	"mode": "data",
+	"type": "guance_billing_forecast",
+	"values": object.union({"start_date": "2024-03-01", "end_date": "2024-03-31", "as_of": "2024-03-15"}, values),
+}]}}}}
+
+test_forecast_over_budget_warns_without_denying if {
+	forecast := plan_with_forecast({"forecast_billing_result": 1000.01, "daily_run_rate": 31.5, "latest_day_ratio": 1})
+	cost_guard.warn == {"data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 1000.01 CNY at the run rate of 31.5 CNY a day, over the budget of 1000 CNY."} with input as forecast
+		with data.guance_budgets as budgets
+	count(cost_guard.deny) == 0 with input as forecast with data.guance_budgets as budgets
+}
+
+test_forecast_at_budget_and_null_forecast_do_not_warn if {
+	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": 1000, "latest_day_ratio": null})
+		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
+	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": null, "latest_day_ratio": null})
+		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
+}
+
+test_spike_over_ratio_warns if {
+	cost_guard.warn == {"data.guance_billing_forecast.month: Guance spending on 2024-03-15 was 95 CNY, 3.000001 times the daily mean of the days before it, over the spike ratio of 3."} with input as plan_with_forecast({"forecast_billing_result": 10, "latest_day_billing_result": 95, "latest_day_ratio": 3.000001})
+		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
+}
+
+test_spike_without_ratio_in_budgets_is_not_judged if {
+	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": 10, "latest_day_ratio": 50})
+		with data.guance_budgets as budgets
+}
+
+test_budget_key_never_billed_warns if {
+	read := plan_with({"total_billing_result": 10, "totals_by_product": {"Log": 10}, "billed_product_details": ["Log", "Metric"]})
+	cost_guard.warn == {"data.guance_billing_details.month: the budget for \"Session Replay\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details."} with input as read
+		with data.guance_budgets as budgets
+}

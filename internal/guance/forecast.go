@@ -1,0 +1,98 @@
+package guance
+
+import "github.com/shopspring/decimal"
+
+// DivisionPlaces is how many decimal places a forecast's quotients keep. Every division is
+// rounded once, to this many places, half away from zero; sums and products are exact.
+const DivisionPlaces = 6
+
+// ForecastSpec is what a forecast is asked: a whole period, the last complete billing day,
+// and how many days the run rate looks back over (at least 1; less is taken as 1).
+type ForecastSpec struct {
+	Period       Period
+	AsOf         Date
+	LookbackDays int
+}
+
+// Elapsed is the part of the period up to AsOf, the one that is read; false when AsOf is
+// before the period starts, so that none of it has elapsed.
+func (s ForecastSpec) Elapsed() (Period, bool) {
+	if s.AsOf.Before(s.Period.Start) {
+		return Period{}, false
+	}
+	end := s.Period.End
+	if s.AsOf.Before(end) {
+		end = s.AsOf
+	}
+	return Period{Start: s.Period.Start, End: end}, true
+}
+
+// Forecast is a period's bill so far and where its run rate takes it by the period's end. The
+// pointers and maps that depend on a rate are nil when no day of the period has elapsed.
+type Forecast struct {
+	Actual        decimal.Decimal
+	ByDate        map[string]decimal.Decimal // the elapsed days' totals, YYYY-MM-DD
+	DaysElapsed   int
+	DaysRemaining int
+	// DailyRunRate is the mean daily bill over the last LookbackDays elapsed days (fewer when
+	// fewer have elapsed); a day without records counts as 0.
+	DailyRunRate *decimal.Decimal
+	// Forecast is Actual + DailyRunRate × DaysRemaining; ByProduct the same per product.
+	Forecast  *decimal.Decimal
+	ByProduct map[string]decimal.Decimal
+	// LatestDay is the bill of the last elapsed day.
+	LatestDay *decimal.Decimal
+	// LatestDayRatio is LatestDay over the mean of up to LookbackDays days before it; nil
+	// when there is no day before it in the period or that mean is not positive.
+	LatestDayRatio *decimal.Decimal
+}
+
+// NewForecast forecasts from the records of the elapsed part of the period (spec.Elapsed).
+func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
+	elapsed, ok := spec.Elapsed()
+	if !ok {
+		return Forecast{Actual: decimal.Zero, ByDate: map[string]decimal.Decimal{}, DaysRemaining: spec.Period.Days()}
+	}
+	totals := Sum(records)
+	f := Forecast{Actual: totals.BillingResult, ByDate: totals.ByDate, DaysElapsed: elapsed.Days()}
+	f.DaysRemaining = spec.Period.Days() - f.DaysElapsed
+
+	// The run rate's window: the last n elapsed days. The baseline of the latest day: up to
+	// LookbackDays days before it.
+	lookback := max(spec.LookbackDays, 1)
+	n := min(lookback, f.DaysElapsed)
+	window := Period{Start: elapsed.End.AddDays(1 - n), End: elapsed.End}
+	baselineDays := min(lookback, f.DaysElapsed-1)
+	baseline := Period{Start: elapsed.End.AddDays(-baselineDays), End: elapsed.End.AddDays(-1)}
+	var windowSum, latest, baselineSum amount
+	windowByProduct := amounts{}
+	for _, r := range records {
+		if window.Contains(r.Date) {
+			windowSum.add(r.BillingResult)
+			windowByProduct.add(r.ProductDetail.Value(), r.BillingResult)
+		}
+		if r.Date == elapsed.End {
+			latest.add(r.BillingResult)
+		}
+		if baselineDays > 0 && baseline.Contains(r.Date) {
+			baselineSum.add(r.BillingResult)
+		}
+	}
+	days, remaining := decimal.NewFromInt(int64(n)), decimal.NewFromInt(int64(f.DaysRemaining))
+	rate := windowSum.value().DivRound(days, DivisionPlaces)
+	forecast := f.Actual.Add(rate.Mul(remaining))
+	f.DailyRunRate, f.Forecast = &rate, &forecast
+	f.ByProduct = make(map[string]decimal.Decimal, len(totals.ByProduct))
+	windowTotals := windowByProduct.values()
+	for product, actual := range totals.ByProduct {
+		f.ByProduct[product] = actual.Add(windowTotals[product].DivRound(days, DivisionPlaces).Mul(remaining))
+	}
+	latestDay := latest.value()
+	f.LatestDay = &latestDay
+	if base := baselineSum.value(); baselineDays > 0 && base.IsPositive() {
+		// latest / (base / baselineDays), as one division.
+		ratio := latestDay.Mul(decimal.NewFromInt(int64(baselineDays))).DivRound(base, DivisionPlaces)
+		f.LatestDayRatio = &ratio
+	}
+	return f
+}
