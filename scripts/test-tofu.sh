@@ -15,4 +15,5 @@ TF_CLI_CONFIG_FILE=/dev/null "$tofu" version
 # its own registry, so the served address must name registry.opentofu.org to be used.
 export TF_ACC_TERRAFORM_PATH=$tofu
 export TF_ACC_PROVIDER_HOST=registry.opentofu.org
-go test -count=1 ./internal/provider/
+# A shared, loaded machine can take past go test's default 10 minutes.
+go test -count=1 -timeout 30m ./internal/provider/
