@@ -4,10 +4,13 @@
 # module's own cmd/indexdb into the layout govulncheck reads with -db file://. The index is
 # built once per database version and kept in the user's cache directory.
 #
-# Fails when a vulnerability in a dependency is reachable from the provider's code; lists
-# reachable standard-library vulnerabilities, which depend on the Go that builds a release.
+# The scan runs with the Go that builds releases (GOTOOLCHAIN in .goreleaser.yml), whose
+# standard library is the one that ships. Fails when a vulnerability in a dependency or in
+# that standard library is reachable from the provider's code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+GOTOOLCHAIN=$(bash scripts/release-go.sh)
+export GOTOOLCHAIN
 
 # Raise this to pick up newer advisories.
 VULNDB_VERSION=${VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}

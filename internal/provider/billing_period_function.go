@@ -39,7 +39,7 @@ func (f *billingPeriodFunction) Definition(_ context.Context, _ function.Definit
 		Summary: "The first and last day of a billing period, such as last month, around a timestamp",
 		MarkdownDescription: "Returns an object with `start_date` and `end_date`, both `YYYY-MM-DD` and inclusive, ready for " +
 			"`guance_billing_details`. With `at = plantimestamp()` the period is known while planning, so a guard decides " +
-			"before anything is applied. Needs Terraform 1.8 or later.\n\n" +
+			"before anything is applied. Needs Terraform 1.8 or later, or OpenTofu 1.8 or later.\n\n" +
 			"Days are billing days. A plain date `at`, such as `2024-03-15`, is that billing day itself. A timestamp `at` is " +
 			"taken as an instant and turned into the calendar day it falls on in the " +
 			"billing time zone, by default UTC+8 (China Standard Time), the day Guance's China sites bill by. The offset " +

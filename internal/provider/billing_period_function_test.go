@@ -16,7 +16,9 @@ import (
 )
 
 // functionTest runs steps with the provider served in-process on a Terraform that has
-// provider-defined functions (1.8 and later).
+// provider-defined functions (1.8 and later). No access token is set: the function needs
+// none, and OpenTofu, unlike Terraform, configures the provider before calling it, which
+// must then succeed (make test-tofu).
 func functionTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	resource.UnitTest(t, resource.TestCase{

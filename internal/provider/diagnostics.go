@@ -36,6 +36,10 @@ func (d *providerData) readyClient() (*guance.Client, diag.Diagnostics) {
 			fmt.Sprintf("The provider's %s depends on a value that is known only after apply, so billing cannot be read while "+
 				"planning. Configure the provider from variables or environment variables (such as %s) instead, or apply "+
 				"the resources it depends on first (terraform apply -target=…).", d.unknownConfig, EnvAccessToken))
+	case d.missingToken:
+		diags.AddError("Missing Guance access token",
+			"Set the provider's access_token attribute or the "+EnvAccessToken+" environment variable to the workspace's "+
+				"API Key secret (Management → API Keys in Guance; the secret, not the Key ID).")
 	default:
 		return d.client, nil
 	}

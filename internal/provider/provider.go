@@ -135,6 +135,8 @@ type providerData struct {
 	// unknownConfig names the attribute that was unknown at plan time, when one was: there is
 	// no client then.
 	unknownConfig string
+	// missingToken is set when no access token was given: there is no client then either.
+	missingToken bool
 }
 
 func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -157,20 +159,22 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 	}
 
+	baseURL, diags := resolveBaseURL(cfg)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	token := firstSet(cfg.AccessToken.ValueString(), os.Getenv(EnvAccessToken))
 	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Missing Guance access token",
-			"Set the provider's access_token attribute or the "+EnvAccessToken+" environment variable to the workspace's "+
-				"API Key secret (Management → API Keys in Guance; the secret, not the Key ID).")
+		// OpenTofu configures a provider before calling its functions, which need no token:
+		// the reads that need one fail instead, each with the missing-token diagnostic.
+		data := &providerData{missingToken: true}
+		resp.DataSourceData, resp.ResourceData = data, data
+		p.data.Store(data)
 		return
 	}
 	logger := tflogLogger{token: token}
 	ctx = logger.mask(ctx)
 
-	baseURL, diags := resolveBaseURL(cfg)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
