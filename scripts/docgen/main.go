@@ -20,7 +20,9 @@ import (
 
 // sections are the generated parts, by name.
 var sections = map[string]func() string{
-	"sites": sitesTable,
+	"sites":           sitesTable,
+	"failures":        failureTable,
+	"troubleshooting": troubleshootingTable,
 }
 
 func main() {
