@@ -18,6 +18,7 @@ type Balance struct {
 	Coupon     Decimal // couponBalance
 	StoredCard Decimal // storedCardBalance
 	TraceID    string
+	Pacing     Pacing
 }
 
 // Total is the exact sum of the balances; null ones count as zero.
@@ -34,14 +35,14 @@ func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
 
 func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
 	var out *Balance
-	traceID, err := c.get(ctx, BalancePath, nil, func(int64) contentDecoder {
+	got, err := c.get(ctx, BalancePath, nil, func(int64) contentDecoder {
 		out = &Balance{}
 		return out.decode(c.scrub)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out.TraceID = traceID
+	out.TraceID, out.Pacing = got.traceID, got.pacing
 	return out, nil
 }
 

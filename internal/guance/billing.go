@@ -43,6 +43,7 @@ type BillingDetails struct {
 	Period  Period
 	Records []BillingRecord
 	TraceID string
+	Pacing  Pacing
 	// Warnings are facts worth telling the user that do not make the answer wrong, such as
 	// records dated outside the requested period.
 	Warnings []string
@@ -61,14 +62,14 @@ func (c *Client) fetchBillingDetails(ctx context.Context, period Period) (*Billi
 	query.Set("startDate", period.Start.Compact())
 	query.Set("endDate", period.End.Compact())
 	var out *BillingDetails
-	traceID, err := c.get(ctx, BillingDetailsPath, query, func(bodySize int64) contentDecoder {
+	got, err := c.get(ctx, BillingDetailsPath, query, func(bodySize int64) contentDecoder {
 		out = &BillingDetails{Period: period, Records: make([]BillingRecord, 0, recordsIn(bodySize))}
 		return out.decodeRecords(c.scrub)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out.TraceID = traceID
+	out.TraceID, out.Pacing = got.traceID, got.pacing
 	for i, r := range out.Records {
 		if !period.Contains(r.Date) {
 			out.Warnings = append(out.Warnings, fmt.Sprintf(

@@ -125,7 +125,7 @@ func TestGatewayHTMLPagesAreNamedByTheirTitle(t *testing.T) {
 			"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
 	}, func(c *Config) { c.MaxAttempts = 2 })
 	_, err := c.BillingDetails(context.Background(), march)
-	want := `GET /api/v1/billing/detail/list answered HTTP 503 with an HTML page titled "503 Service Temporarily Unavailable" instead of a Guance answer`
+	want := `/api/v1/billing/detail/list?endDate=20240331&startDate=20240301 answered HTTP 503 with an HTML page titled "503 Service Temporarily Unavailable" instead of a Guance answer`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v\nlacks %s", err, want)
 	}

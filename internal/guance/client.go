@@ -18,6 +18,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -83,6 +85,7 @@ type Client struct {
 	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
+	sent    atomic.Int64 // requests sent, for telling a user who waits on the pacing why
 }
 
 // New checks cfg and builds a client.
@@ -174,23 +177,50 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // Content-Length, -1 when unknown, for sizing what the decoder builds.
 type newContentDecoder func(bodySize int64) contentDecoder
 
+// answered is what a read learned besides its content: the answer's traceId and the client's
+// pacing as the read saw it.
+type answered struct {
+	traceID string
+	pacing  Pacing
+}
+
 // get sends a GET with retries and pacing and streams the answer through the decoder that
-// newContent makes afresh for each attempt. It returns the answer's traceId.
-func (c *Client) get(ctx context.Context, path string, query url.Values, newContent newContentDecoder) (string, error) {
-	endpoint := "GET " + path
+// newContent makes afresh for each attempt.
+func (c *Client) get(ctx context.Context, path string, query url.Values, newContent newContentDecoder) (answered, error) {
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + path
 	u.RawQuery = query.Encode()
+	// The whole URL, so that a wrong endpoint shows in every message; the token is a header.
+	endpoint := "GET " + c.scrub.String(u.Redacted())
 	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger}
 	for {
 		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent, &r)
 		if err == nil {
-			return traceID, nil
+			return answered{traceID: traceID, pacing: c.pacing(r.paced)}, nil
 		}
 		if werr := r.wait(ctx, endpoint, err); werr != nil {
-			return "", werr
+			return answered{}, werr
 		}
 	}
+}
+
+// Pacing is the client's own pacing as one read saw it: how long the read waited for a rate
+// slot, how many requests the client had sent by then, and the limit it keeps to.
+type Pacing struct {
+	Waited   time.Duration
+	Requests int
+	Limit    int // requests per Window
+	Window   time.Duration
+}
+
+// Long reports a wait worth logging: more than a sixth of the window, 10 s of a minute.
+func (p Pacing) Long() bool { return p.Waited > p.Window/6 }
+
+// TooLong reports a wait worth a warning: more than half the window, 30 s of a minute.
+func (p Pacing) TooLong() bool { return p.Waited > p.Window/2 }
+
+func (c *Client) pacing(waited time.Duration) Pacing {
+	return Pacing{Waited: waited, Requests: int(c.sent.Load()), Limit: c.cfg.RateLimit, Window: c.cfg.RateWindow}
 }
 
 // attempt passes the pacer's gate, takes a rate slot and sends one request; then it tells the
@@ -204,11 +234,14 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	if err != nil {
 		return "", err
 	}
+	queued := time.Now()
 	release, err := c.pacer.acquire(ctx)
+	r.paced += time.Since(queued)
 	if err != nil {
 		pass.abandon()
 		return "", err
 	}
+	c.sent.Add(1)
 	slot := &hops{p: c.pacer, release: release}
 	traceID, err := c.send(context.WithValue(ctx, hopsKey{}, slot), endpoint, rawURL, newContent, r, pass)
 	apiErr, isAPI := AsAPIError(err)
@@ -228,7 +261,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 }
 
 // errReadTime is the cause of an attempt cut off because the read used up MaxReadTime.
-var errReadTime = errors.New("the read used up its time")
+var errReadTime = errors.New("the read's time ran out")
 
 // send sends one request and decodes its answer. The attempt is cut off after RequestTimeout,
 // or sooner when the read's MaxReadTime runs out, and when its body makes no progress for
@@ -320,7 +353,7 @@ func (c *Client) judge(endpoint string, resp *http.Response, env envelope, derr 
 		apiErr := &APIError{
 			HTTPStatus: resp.StatusCode, Code: env.Code, ErrorCode: env.ErrorCode,
 			Message: env.Message, TraceID: env.TraceID, Endpoint: endpoint,
-			RetryAfter: resp.Header.Get("Retry-After"),
+			BasePath: c.scrub.String(strings.TrimRight(c.base.Path, "/")), RetryAfter: resp.Header.Get("Retry-After"),
 		}
 		if derr != nil {
 			apiErr.Body = c.scrub.String(bodyGist(resp.Header.Get("Content-Type"), body.head.String()))
@@ -364,21 +397,72 @@ func (c *Client) decodeError(endpoint, traceID string, truncated bool, reason st
 }
 
 // transportError is a request that got no answer. Go's errors can quote the server (a
-// malformed status line, for one), so the text is scrubbed.
+// malformed status line, for one), so the text is scrubbed. The text leaves out the URL that
+// Go's own error repeats: the endpoint names it already.
 func (c *Client) transportError(endpoint string, err error) *transportError {
-	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(err.Error()), permanent: isPermanentTransportError(err)}
+	inner := err
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		inner = urlErr.Err
+	}
+	cause, attempts := noAnswerCause(err)
+	return &transportError{endpoint: endpoint, err: err, text: c.scrub.String(inner.Error()), cause: cause, attempts: attempts}
 }
 
-// isPermanentTransportError reports failures that asking again cannot mend: a certificate the
-// client does not trust, and a host name that does not exist (a typo in the endpoint).
-func isPermanentTransportError(err error) bool {
+// NoAnswer says why a request got no answer, so that advice can follow the cause.
+type NoAnswer int
+
+// The causes told apart. The named ones repeat by nature: asking again at once only delays
+// the message.
+const (
+	NoAnswerOther       NoAnswer = iota // a reset, a timeout, a proxy's failure: often passing
+	NoAnswerRefused                     // nothing accepts connections at that host and port
+	NoAnswerUnknownHost                 // the host name does not resolve
+	NoAnswerUntrusted                   // the server's TLS certificate is not trusted
+)
+
+func (n NoAnswer) String() string {
+	switch n {
+	case NoAnswerRefused:
+		return "a refused connection"
+	case NoAnswerUnknownHost:
+		return "a host name that does not resolve"
+	case NoAnswerUntrusted:
+		return "an untrusted TLS certificate"
+	}
+	return "no answer"
+}
+
+// NoAnswerCause is why err's request got no answer; NoAnswerOther when it got one.
+func NoAnswerCause(err error) NoAnswer {
+	var tr *transportError
+	if errors.As(err, &tr) {
+		return tr.cause
+	}
+	return NoAnswerOther
+}
+
+// noAnswerCause tells the causes apart, and how many attempts each is worth: a certificate
+// the client does not trust and a host name that does not exist, one; a refused connection or
+// a failed name lookup, two, in case a server was restarting or a resolver hiccuped; 0 for no
+// bound of their own.
+func noAnswerCause(err error) (NoAnswer, int) {
 	var verify *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var dns *net.DNSError
-	return errors.As(err, &verify) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid) || (errors.As(err, &dns) && dns.IsNotFound)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
+		return NoAnswerUntrusted, 1
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return NoAnswerUnknownHost, 1
+	case errors.As(err, &dns):
+		return NoAnswerUnknownHost, 2
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return NoAnswerRefused, 2
+	}
+	return NoAnswerOther, 0
 }
 
 // isCorruptCompression reports a compressed body that cannot be decompressed: the same bytes
@@ -424,10 +508,11 @@ func bodyGist(contentType, head string) string {
 
 // transportError is a request that got no answer: refused, reset, timed out.
 type transportError struct {
-	endpoint  string
-	err       error
-	text      string // err's text, scrubbed
-	permanent bool   // asking again cannot help
+	endpoint string
+	err      error
+	text     string // the cause's text, scrubbed
+	cause    NoAnswer
+	attempts int // the most attempts worth making; 0 for the read's own bounds
 }
 
 func (e *transportError) Error() string {

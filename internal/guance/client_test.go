@@ -160,6 +160,12 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 			},
 			[]string{"not a JSON envelope", "<html>"},
 		},
+		"data after the envelope": {
+			func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(`{"code":200,"content":[],"errorCode":"","message":"","success":true,"traceId":"T"} {"content":[]}`))
+			},
+			[]string{"unexpected data after the answer"},
+		},
 		"bad key is not retried and says so": {
 			func(w http.ResponseWriter, _ *http.Request) { answer(w, 403, false, ErrorCodeInvalidAPIKey, `null`) },
 			[]string{"HTTP 403", ErrorCodeInvalidAPIKey, "TRACE-TEST-403"},

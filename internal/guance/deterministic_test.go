@@ -75,7 +75,7 @@ func TestGivingUpAfterOneAttemptSaysOneAttempt(t *testing.T) {
 		answer(w, 500, false, "ft.InternalError", `null`)
 	}, func(cfg *Config) { cfg.MaxAttempts = 1 })
 	_, err := c.BillingDetails(context.Background(), march)
-	if err == nil || !strings.Contains(err.Error(), "gave up after 1 attempt (max_attempts is 1)") {
+	if err == nil || !strings.Contains(err.Error(), "gave up after 1 attempt (the most max_attempts allows)") {
 		t.Fatalf("err %v", err)
 	}
 }

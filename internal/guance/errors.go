@@ -23,13 +23,22 @@ type APIError struct {
 	ErrorCode  string
 	Message    string
 	TraceID    string
-	Endpoint   string // method and path, without the host or the query
+	Endpoint   string // method and the whole URL
+	// BasePath is the path the configured base URL put before the API's own, "" when the base
+	// URL is a scheme and host only, as it should be.
+	BasePath   string
 	RetryAfter string // the Retry-After header, as sent
 	// Body describes a body that was not a Guance envelope, such as a gateway's HTML page.
 	Body string
 }
 
-func (e *APIError) Error() string {
+func (e *APIError) Error() string { return e.describe(true) }
+
+// WithoutTraceID describes the answer without its traceId, for faults that Guance support
+// cannot help with.
+func (e *APIError) WithoutTraceID() string { return e.describe(false) }
+
+func (e *APIError) describe(traceID bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s answered HTTP %d", e.Endpoint, e.HTTPStatus)
 	if e.Body != "" {
@@ -48,7 +57,7 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ", message %q", e.Message)
 	}
-	if e.TraceID != "" {
+	if traceID && e.TraceID != "" {
 		fmt.Fprintf(&b, ", traceId %s", e.TraceID)
 	}
 	return b.String()
@@ -58,6 +67,16 @@ func (e *APIError) Error() string {
 // its limits with HTTP 401; gateways may use 429.
 func (e *APIError) IsRateLimit() bool {
 	return e.HTTPStatus == 429 || e.ErrorCode == ErrorCodeKeyRateLimit || e.ErrorCode == ErrorCodeWorkspaceRateLimit
+}
+
+// IsNotFound reports an answer that the URL has nothing: the base URL is not the API's.
+func (e *APIError) IsNotFound() bool { return e.HTTPStatus == http.StatusNotFound }
+
+// IsBadRequest reports an answer that the request's parameters are wrong: HTTP 400 or 422,
+// or an errorCode that names a parameter, such as ft.ParamError.
+func (e *APIError) IsBadRequest() bool {
+	return !e.IsRateLimit() && !e.IsInvalidKey() && (e.HTTPStatus == http.StatusBadRequest ||
+		e.HTTPStatus == http.StatusUnprocessableEntity || strings.Contains(strings.ToLower(e.ErrorCode), "param"))
 }
 
 // IsInvalidKey reports whether the API rejected the access token.
@@ -83,9 +102,14 @@ type DecodeError struct {
 	Truncated bool
 }
 
-func (e *DecodeError) Error() string {
+func (e *DecodeError) Error() string { return e.describe(true) }
+
+// WithoutTraceID describes the error without its traceId, for a message that gives it apart.
+func (e *DecodeError) WithoutTraceID() string { return e.describe(false) }
+
+func (e *DecodeError) describe(traceID bool) string {
 	msg := fmt.Sprintf("%s: the answer could not be used: %s", e.Endpoint, e.Reason)
-	if e.TraceID != "" {
+	if traceID && e.TraceID != "" {
 		msg += " (traceId " + e.TraceID + ")"
 	}
 	return msg
@@ -112,8 +136,21 @@ type TooSlowError struct {
 }
 
 func (e *TooSlowError) Error() string {
-	return fmt.Sprintf("%s: the API is too slow: %s over %s brought no complete answer (the read's limit); the last one: %v",
-		e.Endpoint, e.Limit, Count(e.Attempts, "attempt"), e.Last)
+	return fmt.Sprintf("%s: the API is too slow: %s over %s brought no complete answer (the read's limit); the last one: %s",
+		e.Endpoint, e.Limit, Count(e.Attempts, "attempt"), e.LastOutcome())
+}
+
+// LastOutcome says how the last attempt ended, without the endpoint that Endpoint names.
+func (e *TooSlowError) LastOutcome() string {
+	var tr *transportError
+	var dec *DecodeError
+	switch {
+	case errors.As(e.Last, &tr):
+		return "no answer: " + tr.text
+	case errors.As(e.Last, &dec):
+		return dec.Reason
+	}
+	return e.Last.Error()
 }
 
 func (e *TooSlowError) Unwrap() error { return e.Last }

@@ -16,6 +16,7 @@ type retrier struct {
 	logger   Logger
 	attempts int
 	waited   time.Duration // between attempts and at the pacer's gate
+	paced    time.Duration // for a rate slot
 	spent    time.Duration // in attempts: sending and receiving
 }
 
@@ -28,7 +29,7 @@ func (r *retrier) tooSlow(endpoint string, last error) error {
 // the API's limit answer last.
 func (r *retrier) outwaited(last error) error {
 	return &AttemptsError{Attempts: r.attempts, Last: last, Reason: fmt.Sprintf(
-		"waiting for the API's rate limit to lift would pass the total retry wait of %s", r.cfg.MaxRetryWait)}
+		"waiting for the API's rate limit to lift would pass the total retry wait of %s, max_retry_wait", r.cfg.MaxRetryWait)}
 }
 
 // wait returns nil after sleeping when another attempt is worthwhile, or the error to give up
@@ -42,7 +43,11 @@ func (r *retrier) wait(ctx context.Context, endpoint string, err error) error {
 		return err
 	}
 	if r.attempts >= r.cfg.MaxAttempts {
-		return &AttemptsError{Attempts: r.attempts, Last: err, Reason: fmt.Sprintf("max_attempts is %d", r.cfg.MaxAttempts)}
+		return &AttemptsError{Attempts: r.attempts, Last: err, Reason: "the most max_attempts allows"}
+	}
+	var trErr *transportError
+	if errors.As(err, &trErr) && trErr.attempts > 0 && r.attempts >= trErr.attempts {
+		return &AttemptsError{Attempts: r.attempts, Last: err, Reason: trErr.cause.String() + " is asked again only once"}
 	}
 	delay := r.backoff()
 	if after, ok := retryAfter(err); ok && after > delay {
@@ -50,7 +55,7 @@ func (r *retrier) wait(ctx context.Context, endpoint string, err error) error {
 	}
 	if r.waited+delay > r.cfg.MaxRetryWait {
 		return &AttemptsError{Attempts: r.attempts, Last: err, Reason: fmt.Sprintf(
-			"waiting %s more would pass the total retry wait of %s", delay.Round(time.Millisecond), r.cfg.MaxRetryWait)}
+			"waiting %s more would pass the total retry wait of %s, max_retry_wait", delay.Round(time.Millisecond), r.cfg.MaxRetryWait)}
 	}
 	r.logger.Debug(ctx, "Guance API attempt failed, retrying", map[string]any{
 		"endpoint": endpoint, "attempt": r.attempts, "delay_ms": delay.Milliseconds(), "error": err.Error(),
@@ -84,7 +89,7 @@ func retryable(err error) bool {
 	case errors.As(err, &decErr):
 		return decErr.Truncated
 	case errors.As(err, &trErr):
-		return !trErr.permanent
+		return trErr.attempts != 1
 	}
 	return false
 }

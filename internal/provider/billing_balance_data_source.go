@@ -69,6 +69,7 @@ func (d *billingBalanceDataSource) Read(ctx context.Context, _ datasource.ReadRe
 		resp.Diagnostics.Append(clientErrorDiagnostic("Could not read the Guance account balance", err))
 		return
 	}
+	resp.Diagnostics.Append(pacingDiagnostics(ctx, "the account balance", balance.Pacing)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, billingBalanceState(balance))...)
 }
 

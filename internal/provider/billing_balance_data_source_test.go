@@ -81,14 +81,14 @@ data "guance_billing_balance" "c" {}
 
 // Nothing of an unusable answer reaches the plan; the error names the field and the value.
 func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
 	cases := map[guancesim.FaultKind][]string{
-		guancesim.FaultNonNumericAmount: {"Could not read the Guance account balance: unusable answer", "GET " + guancesim.PathBalance,
+		guancesim.FaultNonNumericAmount: {"Could not read the Guance account balance: unusable answer", "GET " + sim.URL() + guancesim.PathBalance,
 			`cashBalance is "12,50 CNY", which is not a number`, "traceId TRACE-"},
 		guancesim.FaultContentNotList: {"unusable answer", "content has none of cashBalance, couponBalance, storedCardBalance"},
 	}
 	for fault, want := range cases {
 		t.Run(string(fault), func(t *testing.T) {
-			sim := newSim(t, guancesim.Options{})
 			sim.InjectFault(fault, 1)
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(),
@@ -104,7 +104,7 @@ func TestBillingBalanceRejectedTokenSaysUseTheSecret(t *testing.T) {
 provider "guance" {
   endpoint     = "`+sim.URL()+`"
   access_token = "the-key-id-not-the-secret"
-}`), "Guance rejected the access token", "GET "+guancesim.PathBalance, "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*")
+}`), "Guance rejected the access token", "GET "+sim.URL()+guancesim.PathBalance, "HTTP 403", "ft.InvalidAPIKey", "traceId TRACE-", "Use the API Key *secret*")
 	if n := sim.RequestsTo(guancesim.PathBalance); n != 1 {
 		t.Errorf("a rejected token was retried: %d requests", n)
 	}

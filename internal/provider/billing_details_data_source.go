@@ -200,6 +200,7 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 		diags.Append(clientErrorDiagnostic("Could not read Guance billing for "+q.period.String(), err))
 		return nil, diags
 	}
+	diags.Append(pacingDiagnostics(ctx, "billing for "+q.period.String(), details.Pacing)...)
 	for _, w := range details.Warnings {
 		diags.AddWarning("Guance billing record outside the period", w)
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -47,11 +49,14 @@ func (d *providerData) readyClient() (*guance.Client, diag.Diagnostics) {
 }
 
 // clientErrorDiagnostic explains a failed read to the person at the terminal: what happened,
-// with the API's own words and trace ID, and what to do.
+// with the API's own words, and what to do, which follows the cause. Each fact is said once:
+// the retries in one sentence, the error itself without them. The traceId and Guance support
+// come up only where support can help: a failing or unusable API, an error nothing explains.
 func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	shown, retried := err, ""
 	var attempts *guance.AttemptsError
-	retried := ""
 	if errors.As(err, &attempts) {
+		shown = attempts.Last
 		retried = fmt.Sprintf("\n\nThe provider tried %s (%s) before giving up.", guance.Count(attempts.Attempts, "time"), attempts.Reason)
 	}
 	var decodeErr *guance.DecodeError
@@ -60,13 +65,14 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
 	case errors.As(err, &tooSlow):
-		return diag.NewErrorDiagnostic(summary+": the API is too slow", "The API's answers did not complete in the time a "+
-			"read may spend on them: "+err.Error()+".\n\nThe API, or the network path to it, is slow right now: plan again "+
-			"later, ask for a shorter period, or let reads take longer with max_read_time.")
+		return diag.NewErrorDiagnostic(summary+": the API is too slow", fmt.Sprintf("%s over %s brought no complete "+
+			"answer from %s; the last one: %s.\n\nThe API, or the network path to it, is slow right now: plan again later, "+
+			"ask for a shorter period, or let reads take longer with max_read_time.",
+			tooSlow.Limit, guance.Count(tooSlow.Attempts, "attempt"), tooSlow.Endpoint, tooSlow.LastOutcome()))
 	case errors.Is(err, context.Canceled):
 		return diag.NewErrorDiagnostic(summary+": cancelled", "The read was cancelled (interrupted) before the API answered.")
 	case errors.Is(err, context.DeadlineExceeded):
-		return diag.NewErrorDiagnostic(summary+": timed out", "The API did not answer in time: "+err.Error()+retried)
+		return diag.NewErrorDiagnostic(summary+": timed out", "The API did not answer in time: "+shown.Error()+"."+retried)
 	case isAPI && apiErr.IsInvalidKey():
 		return diag.NewErrorDiagnostic("Guance rejected the access token",
 			"The API refused the access token: "+apiErr.Error()+".\n\nUse the API Key *secret* (Management → API Keys → "+
@@ -77,12 +83,20 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 			"The API kept answering with its rate limit: "+apiErr.Error()+"."+retried+"\n\nThe key allows 20 requests a "+
 				"minute; another client may share the key. Lower requests_per_minute, raise max_retry_wait, or read "+
 				"fewer distinct periods in one run.")
+	case isAPI && apiErr.IsNotFound():
+		return diag.NewErrorDiagnostic(summary+": the endpoint is not the API's base URL", "The server has no such page: "+
+			apiErr.WithoutTraceID()+".\n\n"+notFoundAdvice(apiErr.BasePath))
+	case isAPI && apiErr.IsBadRequest():
+		return diag.NewErrorDiagnostic(summary+": the API refused the request", "The API refused what was asked: "+
+			apiErr.WithoutTraceID()+".\n\nAsking again would get the same answer, so the provider did not. The request "+
+			"carries only the period, from start_date and end_date (or billing_period): fix what the API's message names, "+
+			"for example split a long period into shorter ones.")
 	case isAPI && apiErr.HTTPStatus >= 500:
 		return diag.NewErrorDiagnostic(summary+": the API is failing", "The Guance API, or a gateway in front of it, kept "+
-			"failing: "+apiErr.Error()+"."+retried+"\n\nThis is usually temporary: plan again later, or let the provider wait "+
+			"failing: "+apiErr.WithoutTraceID()+"."+retried+"\n\nThis is usually temporary: plan again later, or let the provider wait "+
 			"longer with max_attempts and max_retry_wait."+supportHint(apiErr.TraceID))
 	case isAPI:
-		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.Error()+"."+retried+
+		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.WithoutTraceID()+"."+retried+
 			supportHint(apiErr.TraceID))
 	case errors.As(err, &redirect):
 		return diag.NewErrorDiagnostic(summary+": refused redirect", "The provider did not follow the API's redirect, and "+
@@ -90,11 +104,69 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 			"region or endpoint is the workspace's OpenAPI site itself, not a console or a proxy that redirects.")
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic(summary+": unusable answer", "Nothing of this answer was used, so no partial bill "+
-			"reaches the plan: "+err.Error()+"."+retried+supportHint(decodeErr.TraceID))
+			"reaches the plan: "+decodeErr.WithoutTraceID()+"."+retried+supportHint(decodeErr.TraceID))
 	default:
-		return diag.NewErrorDiagnostic(summary, "The Guance API could not be reached: "+err.Error()+"."+retried+
-			"\n\nCheck the region or endpoint and the network path to it.")
+		return diag.NewErrorDiagnostic(summary, "The Guance API could not be reached: "+shown.Error()+"."+retried+
+			"\n\n"+noAnswerAdvice(guance.NoAnswerCause(err)))
 	}
+}
+
+// notFoundAdvice says how to fix an endpoint that led to a 404.
+func notFoundAdvice(basePath string) string {
+	advice := "The endpoint must be the OpenAPI base URL, a scheme and host only, such as https://openapi.guance.com: " +
+		"the provider adds the API's own paths itself."
+	if basePath != "" {
+		advice += " This endpoint adds " + basePath + " before that path: drop " + basePath + " from endpoint (or " +
+			EnvEndpoint + ")."
+	} else {
+		advice += " Check that endpoint (or region) names the workspace's OpenAPI site, not its console or another service."
+	}
+	return advice
+}
+
+// noAnswerAdvice says what to check when a request got no answer, by its cause.
+func noAnswerAdvice(cause guance.NoAnswer) string {
+	switch cause {
+	case guance.NoAnswerRefused:
+		return "Nothing accepts connections at that host and port: check the endpoint's host and port, and that the " +
+			"server (or the tunnel or simulator it points at) is running."
+	case guance.NoAnswerUnknownHost:
+		return "The host name does not resolve: check the region or endpoint for a typo, and this machine's DNS."
+	case guance.NoAnswerUntrusted:
+		return "The server's TLS certificate is not trusted. Check that the region or endpoint is the Guance site itself; " +
+			"behind a proxy that intercepts TLS, add its CA certificate to the system's trust store (or SSL_CERT_FILE)."
+	}
+	return "Check the region or endpoint and the network path to it."
+}
+
+// pacingDiagnostics says why a read was slow when the provider's own pacing held it: in the
+// log past a sixth of the rate window (10 s of a minute), as a warning past half of it (30 s),
+// with what to do about it. what names the read: "billing for 2024-03-01 to 2024-03-31".
+func pacingDiagnostics(ctx context.Context, what string, p guance.Pacing) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !p.Long() {
+		return diags
+	}
+	waited := p.Waited.Round(100 * time.Millisecond)
+	tflog.Info(ctx, "A Guance read waited for the provider's rate limit", map[string]any{
+		"read": what, "waited": waited.String(), "requests_sent": p.Requests, "limit": rate(p),
+	})
+	if p.TooLong() {
+		diags.AddWarning("Guance reads waited for the rate limit", fmt.Sprintf("Reading %s waited %s for a request slot: "+
+			"this run has sent %d requests to the Guance API, and the provider sends at most %s (requests_per_minute; "+
+			"the API allows 20 a minute per key).\n\nTo read fewer: read one long period and take totals_by_month from it "+
+			"instead of one data source per month, with include_records = false where totals are enough; and give data "+
+			"sources that need the same period the same dates, so that they share one request.", what, waited, p.Requests, rate(p)))
+	}
+	return diags
+}
+
+// rate writes the client's limit as a user configured it.
+func rate(p guance.Pacing) string {
+	if p.Window == time.Minute {
+		return guance.Count(p.Limit, "request") + " a minute"
+	}
+	return guance.Count(p.Limit, "request") + " per " + p.Window.String()
 }
 
 func supportHint(traceID string) string {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -48,6 +52,37 @@ func TestEverySiteStatesWhatIsKnownOfItsBillingDayAndCurrency(t *testing.T) {
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+// Every test the failure table names as a proof exists, so a renamed or deleted test cannot
+// leave the table citing nothing.
+func TestEveryProofTheFailureTableNamesExists(t *testing.T) {
+	t.Parallel()
+	defined := map[string]bool{}
+	testFunc := regexp.MustCompile(`(?m)^func ((?:Test|Fuzz)\w+)\(`)
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		text, err := os.ReadFile(path) //nolint:gosec // the repository's own files
+		for _, m := range testFunc.FindAllStringSubmatch(string(text), -1) {
+			defined[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		if len(f.tests) == 0 {
+			t.Errorf("%q names no test", f.fault)
+		}
+		for _, name := range f.tests {
+			if !defined[name] {
+				t.Errorf("%q names %s, which no test file defines", f.fault, name)
+			}
 		}
 	}
 }

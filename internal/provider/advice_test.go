@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// closedLoopbackURL is the URL of a loopback port that was just listened on and closed, so a
+// connection to it is refused.
+func closedLoopbackURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
+}
+
+// unresolvable is a host name that cannot exist (RFC 2606 reserves .invalid).
+const unresolvable = "https://guance-provider-test.invalid"
+
+// readError reads 2024-03-01 from baseURL with a client tuned as the tests' provider is, and
+// returns the diagnostic a user would see.
+func readError(t *testing.T, baseURL string, period guance.Period, tune func(*guance.Config)) (summary, detail string) {
+	t.Helper()
+	cfg := guance.Config{BaseURL: baseURL, Token: guancesim.DefaultToken}
+	fastRetries(&cfg)
+	if tune != nil {
+		tune(&cfg)
+	}
+	c, err := guance.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.BillingDetails(context.Background(), period)
+	if err == nil {
+		t.Fatal("the read succeeded")
+	}
+	d := clientErrorDiagnostic("Could not read Guance billing for "+period.String(), err)
+	return d.Summary(), d.Detail()
+}
+
+var oneDay = guance.Period{Start: guance.Date{Year: 2024, Month: time.March, Day: 1}, End: guance.Date{Year: 2024, Month: time.March, Day: 1}}
+
+// sentences splits a message into its sentences, roughly: enough to find one said twice.
+var sentenceEnd = regexp.MustCompile(`[.:;]\s+|\n+`)
+
+// Each failure's message says each fact once, gives the advice its cause calls for, and
+// sends the user to Guance support with the traceId only where support can help.
+func TestEachFailureSaysEachFactOnceWithTheAdviceItsCauseCallsFor(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	failing := newSim(t, guancesim.Options{})
+	failing.InjectFault(guancesim.FaultServerError, 3)
+	slow := newSim(t, guancesim.Options{Latency: time.Minute})
+	cases := map[string]struct {
+		baseURL string
+		period  guance.Period
+		tune    func(*guance.Config)
+		want    []string // in order, each once
+		wantNot []string
+	}{
+		"an endpoint with /api/v1": {
+			baseURL: sim.URL() + "/api/v1", period: oneDay,
+			want: []string{": the endpoint is not the API's base URL", "GET " + sim.URL() +
+				"/api/v1/api/v1/billing/detail/list?endDate=20240301&startDate=20240301 answered HTTP 404",
+				"drop /api/v1 from endpoint"},
+			wantNot: []string{"support", "traceId", "tried"},
+		},
+		"a parameter the API refuses": {
+			baseURL: sim.URL(), period: guance.Period{Start: guance.Date{Year: 2010, Month: time.January, Day: 1}, End: oneDay.End},
+			want:    []string{": the API refused the request", "HTTP 400", "ft.ParamError", "period longer than", "start_date and end_date"},
+			wantNot: []string{"support", "traceId", "tried"},
+		},
+		"a refused connection": {
+			baseURL: closedLoopbackURL(t), period: oneDay,
+			want:    []string{"connection refused", "The provider tried 2 times (a refused connection is asked again only once)", "Nothing accepts connections"},
+			wantNot: []string{"support", "gave up after", "attempts"},
+		},
+		"an unknown host": {
+			baseURL: unresolvable, period: oneDay,
+			want:    []string{"guance-provider-test.invalid/api/v1/billing/detail/list", "The host name does not resolve"},
+			wantNot: []string{"support"},
+		},
+		"a failing API outlasting the retries": {
+			baseURL: failing.URL(), period: oneDay, tune: func(c *guance.Config) { c.MaxAttempts = 3 },
+			want:    []string{": the API is failing", "HTTP 500", "The provider tried 3 times (the most max_attempts allows)", "give Guance support the traceId TRACE-"},
+			wantNot: []string{"gave up after", "max_attempts is"},
+		},
+		"a server too slow for max_read_time": {
+			baseURL: slow.URL(), period: oneDay, tune: func(c *guance.Config) { c.MaxReadTime = 200 * time.Millisecond },
+			want: []string{": the API is too slow", "200ms over 1 attempt brought no complete answer", "max_read_time"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			summary, detail := readError(t, tc.baseURL, tc.period, tc.tune)
+			message := summary + "\n" + detail
+			t.Logf("%s\n\n%s", summary, detail)
+			if !errorLike(tc.want...).MatchString(message) {
+				t.Errorf("the message lacks, in order, %q", tc.want)
+			}
+			for _, fact := range append(tc.want, "GET http", "traceId", "max_attempts allows", "too slow", "The provider tried") {
+				if n := strings.Count(message, fact); n > 1 {
+					t.Errorf("%q is said %d times", fact, n)
+				}
+			}
+			for _, absent := range tc.wantNot {
+				if strings.Contains(message, absent) {
+					t.Errorf("the message has %q", absent)
+				}
+			}
+			seen := map[string]bool{}
+			for _, s := range sentenceEnd.Split(message, -1) {
+				if s = strings.TrimSpace(s); len(s) > 12 && seen[s] {
+					t.Errorf("said twice: %q", s)
+				}
+				seen[s] = true
+			}
+		})
+	}
+}
+
+// What a user sees of a pasted /api/v1 through Terraform: the whole URL and what to drop.
+func TestAnEndpointWithTheAPIPathSaysToDropIt(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	failsWith(t, billingConfig(fmt.Sprintf(`
+provider "guance" {
+  endpoint     = "%s/api/v1"
+  access_token = %q
+}`, sim.URL(), guancesim.DefaultToken), "2024-03-01", "2024-03-01"),
+		"the endpoint is not the API's base URL", "GET "+sim.URL()+"/api/v1/api/v1/billing/detail/list?endDate=20240301&startDate=20240301",
+		"HTTP 404", "drop /api/v1 from endpoint")
+}
+
+// A period the API refuses says to fix the period, not to call support.
+func TestAPeriodTheAPIRefusesSaysToFixThePeriod(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	failsWith(t, billingConfig(simProvider(sim), "2010-01-01", "2024-03-01"),
+		"the API refused the request", "HTTP 400", "ft.ParamError", "period longer than 3660 days",
+		"Asking again would get the same answer", "start_date and end_date")
+}
+
+// A refused connection and an unknown host end a plan after at most two attempts, saying
+// what to check.
+func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ endpoint, tried, advice string }{
+		"refused":      {closedLoopbackURL(t), "The provider tried 2 times", "Nothing accepts connections at that host and port"},
+		"unknown host": {unresolvable, "", "The host name does not resolve"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			phrases := []string{"Could not read Guance billing", "no answer"}
+			if tc.tried != "" {
+				phrases = append(phrases, tc.tried)
+			}
+			failsWith(t, billingConfig(fmt.Sprintf(`
+provider "guance" {
+  endpoint     = %q
+  access_token = "any"
+}`, tc.endpoint), "2024-03-01", "2024-03-01"), append(phrases, tc.advice)...)
+		})
+	}
+}
+
+// A plan whose reads wait on the provider's own pacing says so: past half a rate window (30 s
+// of a minute) a warning with the requests sent, the limit and how to read fewer; past a sixth
+// of it (10 s) a line in the log at INFO. Scaled down, as the other pacing tests are.
+func TestReadsHeldByThePacingWarnWhyAndHowToReadFewer(t *testing.T) {
+	logs := traceLogs(t)
+	planUnderTheScaledLimit(t, func(c *guance.Config) {
+		fastRetries(c)
+		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
+	})
+	log := logs()
+	for _, want := range []string{
+		"[INFO]  guance: A Guance read waited for the provider's rate limit",
+		"Response contains warning diagnostic",
+		"Guance reads waited for the rate limit",
+		"this run has sent",
+		"the provider sends at most 5 requests per 500ms (requests_per_minute",
+		"totals_by_month",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+}

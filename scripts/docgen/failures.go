@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// failure is one way a plan can fail or warn. The rows below are the one source of DESIGN.md's
+// failure table (for developers: retried or not, and the tests that prove it) and of the
+// troubleshooting guide's (for users: what they see and what to do), so the two cannot drift.
+type failure struct {
+	fault   string   // the bad input or fault, as a user would name it
+	retried string   // whether the client asks again
+	summary string   // the diagnostic's summary; … is the read's "Could not read …"
+	detail  string   // what the detail says
+	todo    string   // what the user should do
+	tests   []string // the tests that prove the row
+}
+
+const noRequest = "no request is sent"
+
+var failures = []failure{
+	{"`start_date`/`end_date` not `YYYY-MM-DD`/`YYYYMMDD`, or not a real day (2023-02-30)", noRequest, "`Invalid date`",
+		"the attribute, the value, the accepted forms", "Write the date as `2024-03-01` or `20240301`.",
+		[]string{"TestBillingDetailsRefusesBadPeriods"}},
+	{"`end_date` before `start_date`", noRequest, "`Invalid billing period`", "both dates; the period is inclusive",
+		"Swap the dates; a one-day period has the same start and end.",
+		[]string{"TestBillingDetailsRefusesBadPeriods", "TestReadRefusesABadPeriodOnTheAttributeAtFault"}},
+	{"an empty filter (`product_details = []`)", noRequest, "`Empty filter`", "an empty set would keep no record",
+		"Leave the filter out to keep every record, or name what to keep.", []string{"TestBillingDetailsRefusesAnEmptyFilter"}},
+	{"no token (attribute or `GUANCE_ACCESS_TOKEN`)", noRequest, "`Missing Guance access token`",
+		"where to set it; the Key secret, not the Key ID", "Set `access_token` or `GUANCE_ACCESS_TOKEN` to the API Key's secret.",
+		[]string{"TestProviderRefusesBadConfiguration"}},
+	{"unknown `region`", noRequest, "`Unknown Guance region`", "the value and every valid name and site code",
+		"Use a name or site code from the provider's [sites table](../index.md#sites), or set `endpoint`.",
+		[]string{"TestProviderRefusesBadConfiguration", "TestProviderRefusesAnUnknownRegionFromTheEnvironment"}},
+	{"`endpoint` not absolute, with user info, or `http://` to a non-loopback host", noRequest, "`Invalid Guance endpoint`",
+		"the value; use https (http only to 127.0.0.0/8, ::1, localhost)", "Use the site's `https://` base URL.",
+		[]string{"TestProviderRefusesBadConfiguration", "FuzzCheckEndpoint"}},
+	{"bad `max_retry_wait` or `max_read_time`", noRequest, "`Invalid duration`", "the value; write it like 90s or 5m",
+		"Write a duration such as `90s` or `5m`.", []string{"TestProviderRefusesBadConfiguration"}},
+	{"`endpoint` with a path, such as `…/api/v1` (HTTP 404)", "no", "`…: the endpoint is not the API's base URL`",
+		"the whole URL requested and `answered HTTP 404`; the path the endpoint added", "Drop the path: the endpoint is the scheme and host only, such as `https://openapi.guance.com`.",
+		[]string{"TestANotFoundAnswerNamesTheWholeURLAndTheEndpointsPath", "TestAnEndpointWithTheAPIPathSaysToDropIt"}},
+	{"a parameter the API refuses (HTTP 400 or 422, `ft.ParamError`)", "no", "`…: the API refused the request`",
+		"the URL, status, errorCode and the API's message; asking again would get the same answer",
+		"Fix what the message names in `start_date`/`end_date`; split a period the API finds too long.",
+		[]string{"TestParameterErrorsAreBadRequestsAskedOnce", "TestAPeriodTheAPIRefusesSaysToFixThePeriod"}},
+	{"token rejected (403/401 `ft.InvalidAPIKey`)", "no", "`Guance rejected the access token`",
+		"HTTP status, errorCode, traceId; the key selects the workspace and site",
+		"Use the API Key *secret*, not its Key ID, and the region of the key's workspace.",
+		[]string{"TestBillingDetailsRejectedTokenSaysUseTheSecretAndGivesTheTraceID", "TestBillingBalanceRejectedTokenSaysUseTheSecret"}},
+	{"rate limit: 401 `ft.TriggerApiAkCurrentLimiting` / `…WorkspaceCurrentLimiting`, or 429", "yes",
+		"`…: rate limited` (if retries run out)", "errorCode, traceId, how many times the provider tried and which bound stopped it",
+		"Another client may share the key: lower `requests_per_minute`, raise `max_retry_wait`, or read fewer periods.",
+		[]string{"TestBillingDetailsRidesOutRateLimits", "TestGivingUpSaysHowOftenItTriedAndWhy", "TestRetryAfterBeyondTheTotalWaitGivesUpAtOnce"}},
+	{"reads held by the provider's own pacing (`requests_per_minute`)", "–",
+		"warning `Guance reads waited for the rate limit` past 30 s (an INFO log line past 10 s)",
+		"the wait, the requests sent in this run, the limit",
+		"Read fewer distinct periods: one long period with `totals_by_month` instead of one per month, `include_records = false` where totals suffice, the same dates where the same period is meant.",
+		[]string{"TestAReadThatWaitsForARateSlotReportsTheWaitAndTheLimit", "TestReadsHeldByThePacingWarnWhyAndHowToReadFewer"}},
+	{"5xx with a Guance envelope (`ft.InternalError`)", "yes", "`…: the API is failing` (if retries run out)",
+		"`answered HTTP 500, errorCode …, message …`, the tries, and the traceId for Guance support",
+		"Usually temporary: plan again later, or raise `max_attempts`/`max_retry_wait`; if it persists, give Guance support the traceId.",
+		[]string{"TestTransientFaultsAreRiddenOut", "TestEachFailureSaysEachFactOnceWithTheAdviceItsCauseCallsFor"}},
+	{"502/503/504 HTML page from a gateway", "yes", "`…: the API is failing` (if retries run out)",
+		"`answered HTTP 502 with an HTML page titled \"502 Bad Gateway\" instead of a Guance answer`", "As for a 5xx.",
+		[]string{"TestGatewayHTMLPagesAreNamedByTheirTitle", "TestBillingDetailsServerErrorsThatOutlastRetriesSayWhatToDo"}},
+	{"`success: false` under HTTP 200, or another 4xx", "no", "`…`",
+		"`answered HTTP 200 … with success not true, errorCode …, message …`; the traceId for Guance support",
+		"Nothing on your side explains it: give Guance support the traceId.",
+		[]string{"TestSuccessFalseWithoutAReasonStillSaysWhatFailed", "TestUnusableAnswersAreErrorsNeverPartialData"}},
+	{"connection refused", "once (2 attempts, within about 1 s)", "`…`",
+		"`no answer: … connection refused`; `The provider tried 2 times`",
+		"Nothing listens at that host and port: check `endpoint`, and that the server, tunnel or simulator is running.",
+		[]string{"TestFaultsThatRepeatByNatureEndAfterAtMostTwoAttempts", "TestUnreachableEndpointsFailAfterAtMostTwoAttempts"}},
+	{"unknown host", "no (a lookup that fails otherwise: once)", "`…`", "`no answer: … no such host`",
+		"Check `region` or `endpoint` for a typo, and the machine's DNS.",
+		[]string{"TestFaultsThatRepeatByNatureEndAfterAtMostTwoAttempts", "TestUnreachableEndpointsFailAfterAtMostTwoAttempts"}},
+	{"untrusted TLS certificate", "no", "`…`", "`no answer: tls: failed to verify certificate …`",
+		"Use the Guance site itself; behind a TLS-intercepting proxy, add its CA to the system's trust store (or `SSL_CERT_FILE`).",
+		[]string{"TestFaultsThatRepeatByNatureEndAfterAtMostTwoAttempts"}},
+	{"connection reset before an answer", "yes (a reset on a reused keep-alive connection is re-sent by Go's HTTP client itself)",
+		"`…`", "`no answer: …`", "Check the network path to the site; plan again.", []string{"TestTransientFaultsAreRiddenOut"}},
+	{"answer truncated, reset or timed out mid-body", "yes", "`…: unusable answer`",
+		"`the answer broke off after N bytes: …` (or `the body ended before the JSON did`)", "Plan again; the network path drops answers.",
+		[]string{"TestAnswersThatBreakOffMidBodyAreRetried", "TestAnAnswerThatAlwaysBreaksOffSaysSo"}},
+	{"body without progress for 30 s", "yes", "`…: unusable answer` (if retries run out)",
+		"`the answer broke off after N bytes: no data for 30s (the answer stalled)`", "Plan again later.",
+		[]string{"TestABodyWithoutProgressIsCutOffAndAskedAgain"}},
+	{"a server that trickles or never answers, for `max_read_time` (each attempt is cut off after 2m)", "until `max_read_time`",
+		"`…: the API is too slow`", "`3m0s over 2 attempts brought no complete answer`",
+		"Plan again later, ask for a shorter period, or raise `max_read_time`.",
+		[]string{"TestAServerThatKeepsTricklingIsGivenUpOnAsTooSlow", "TestAServerThatNeverAnswersIsGivenUpOnAsTooSlow", "TestAReadThatRunsOutOfTimeSaysTheAPIIsTooSlow"}},
+	{"a server that refuses in a phase of its window", "yes, the whole client held, then one probe",
+		"nothing when it passes; `…: rate limited` if the gate would pass `max_retry_wait`", "–", "As for a rate limit.",
+		[]string{"TestPacingFromEveryPhaseOfAFixedWindowReadsEverythingSoon"}},
+	{"invalid JSON, HTML or other non-JSON under HTTP 200, `content` not a list, data after the envelope", "no",
+		"`…: unusable answer`", "`invalid JSON: …` / `not a JSON envelope but an HTML page titled \"…\"` / `content is a JSON object …` / `unexpected data after the answer`; nothing of the answer was used",
+		"Check that `endpoint` is the OpenAPI site, not a console or login page; otherwise give Guance support the traceId.",
+		[]string{"TestUnusableAnswersAreErrorsNeverPartialData"}},
+	{"`content` missing or `null`, a name given twice, `success: true` with an errorCode", "no", "`…: unusable answer`",
+		"`the answer has no content at all` / `\"billingResult\" is given twice …` / `the answer contradicts itself …`",
+		"Give Guance support the traceId: the answer is ambiguous, and a guess could be a silent zero.",
+		[]string{"TestAmbiguousEmptyOrSelfContradictingAnswersAreRefused", "TestBillingBalanceRefusesWhatIsNotABalance"}},
+	{"a record's date or amount that is not one (`2023-02-30`, `\"12,50 CNY\"`)", "no", "`…: unusable answer`",
+		"`billing record N (date \"…\", productDetail \"…\"): billingResult is \"12,50 CNY\", which is not a number`",
+		"Give Guance support the traceId.",
+		[]string{"TestUnusableAnswersAreErrorsNeverPartialData", "TestBillingDetailsFailsOnAnUnusableAnswerInsteadOfPartialData"}},
+	{"corrupt gzip body", "no", "`…: unusable answer`", "`the answer's gzip-compressed body is corrupt after N bytes …`",
+		"Check for a proxy that rewrites answers; otherwise give Guance support the traceId.",
+		[]string{"TestDeterministicFaultsFailAtOnceNamingTheFault"}},
+	{"body over 128 MiB", "no", "`…: unusable answer`", "`the answer is larger than 128 MiB, the client's cap`",
+		"Read a shorter period.", []string{"TestBodyOverTheCapIsRefused", "TestAnAnswerAnnouncedOverTheCapIsRefusedUnread"}},
+	{"redirect to another host or scheme, in a loop, or more than 5", "no", "`…: refused redirect`",
+		"`the API redirected to …; refusing to follow it so that the access token is not sent to another host` / `in a loop` / `more than 5 times`",
+		"Use the workspace's OpenAPI site itself, not a console or a redirecting proxy.",
+		[]string{"TestRedirectToAnotherHostIsRefusedWithoutSendingTheToken", "TestDeterministicFaultsFailAtOnceNamingTheFault"}},
+	{"the server echoes the token anywhere", "as the answer's kind", "as the answer's kind",
+		"the answer's text with the token, and any 8+ character piece of it, as `***`", "Nothing: the token never reaches a message, log or state.",
+		[]string{"TestTheTokenEchoedByTheServerIsScrubbedEverywhere", "TestATokenEchoedByTheServerAppearsNowhere"}},
+	{"a record dated outside the requested period", "– (kept)", "warning `Guance billing record outside the period`",
+		"`billing record N (productDetail \"…\") is dated …, outside the requested period …`", "Nothing to fix; it is included as the API sent it.",
+		[]string{"TestARecordOutsideThePeriodComesWithAWarningNamingIt", "TestRecordsOutsideThePeriodAreKeptWithAWarningNamingThem"}},
+	{"Ctrl-C while waiting to retry, for a rate slot or for the answer", "no, stops at once", "`…: cancelled`",
+		"the read was interrupted before the API answered", "–",
+		[]string{"TestCancellationStopsWaitingAtOnce", "TestCancellationStopsWaitingForARateSlot", "TestCancellationMidBodyStopsTheRead"}},
+}
+
+// failureTable is DESIGN.md's table: each failure, whether it is retried, what the diagnostic
+// says, and the tests that prove it.
+func failureTable() string {
+	var b strings.Builder
+	b.WriteString("| Bad input or fault | Retried | Summary | The detail says | Proved by |\n|---|---|---|---|---|\n")
+	for _, f := range failures {
+		tests := make([]string, len(f.tests))
+		for i, t := range f.tests {
+			tests[i] = "`" + t + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", f.fault, f.retried, f.summary, f.detail, strings.Join(tests, ", "))
+	}
+	return b.String()
+}
+
+// troubleshootingTable is the user guide's table: each failure, what the user sees and what to
+// do.
+func troubleshootingTable() string {
+	var b strings.Builder
+	b.WriteString("| Failure | What you see | What to do |\n|---|---|---|\n")
+	for _, f := range failures {
+		fmt.Fprintf(&b, "| %s | %s: %s | %s |\n", f.fault, f.summary, f.detail, f.todo)
+	}
+	return b.String()
+}
