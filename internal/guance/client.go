@@ -67,6 +67,12 @@ type Config struct {
 	RateWindow   time.Duration
 	MaxBodyBytes int64
 
+	// SharedPacing shares the rate window with the other processes of this machine that use
+	// the same token and endpoint, through a file in SharedPacingDir (by default a folder of
+	// the user's cache directory). When the file cannot be used, the client paces itself alone.
+	SharedPacing    bool
+	SharedPacingDir string
+
 	// BaseDelay and MaxDelay shape the exponential backoff; tests shorten them.
 	BaseDelay, MaxDelay time.Duration
 
@@ -117,13 +123,26 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:   cfg,
 		base:  baseURL,
-		pacer: newPacer(cfg.RateLimit, cfg.RateWindow),
+		pacer: newPacer(newRateWindow(&cfg, base), cfg.RateWindow),
 		cache: newPeriodCache(),
 		scrub: newScrubber(cfg.Token),
 	}
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
 	return c, nil
+}
+
+// newRateWindow is the client's own window, or the one it shares with other processes.
+func newRateWindow(cfg *Config, endpoint string) rateWindow {
+	rules := windowRules{limit: cfg.RateLimit, window: cfg.RateWindow, lease: cfg.RequestTimeout}
+	if !cfg.SharedPacing {
+		return newMemoryWindow(rules)
+	}
+	dir, err := cfg.SharedPacingDir, error(nil)
+	if dir == "" {
+		dir, err = defaultPacingDir()
+	}
+	return newFileWindow(dir, err, endpoint, cfg.Token, rules, cfg.Logger)
 }
 
 func setDefault[T comparable](v *T, def T) {
@@ -248,7 +267,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	switch {
 	case isAPI && apiErr.IsRateLimit():
 		after, _ := retryAfter(err)
-		pass.limited(err, after)
+		pass.limited(ctx, err, after)
 		slot.release(true)
 	case ctx.Err() != nil:
 		pass.abandon()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,12 +33,17 @@ import (
 // A refused request gives its slot back at once: the server did not serve it, and the gate
 // holds every request until the server accepts one again. Keeping the slot closed for a
 // window would send a later request into the refusing phase of the next window.
+//
+// The slots and the gate's hold live in a rateWindow: the client's own (memoryWindow), or
+// one that the processes of a machine using the same key and endpoint share (fileWindow), so
+// that together they stay under the key's limit and one's limit answer holds them all.
 type pacer struct {
 	window time.Duration
-	slots  chan time.Time // each value: when that slot may be used again
+	slots  rateWindow // the slots in use, and the gate's hold as other processes see it
 	now    func() time.Time
 
 	mu        sync.Mutex
+	freed     chan struct{} // closed when this client frees or reopens a slot, for its waiters
 	open      bool          // false until a probe succeeds, and after a limit answer
 	probe     chan struct{} // closed when the probe in flight settles; nil when none is
 	holdUntil time.Time
@@ -45,12 +51,8 @@ type pacer struct {
 	lastLimit error // the last limit answer, for a read that gives up waiting
 }
 
-func newPacer(limit int, window time.Duration) *pacer {
-	p := &pacer{window: window, slots: make(chan time.Time, limit), now: time.Now}
-	for range limit {
-		p.slots <- time.Time{}
-	}
-	return p
+func newPacer(slots rateWindow, window time.Duration) *pacer {
+	return &pacer{window: window, slots: slots, now: time.Now, freed: make(chan struct{})}
 }
 
 // errGateBudget means the gate would hold a read past the wait it has left.
@@ -69,7 +71,12 @@ type pass struct {
 func (p *pacer) enter(ctx context.Context, budget time.Duration) (*pass, time.Duration, error) {
 	start := p.now()
 	for {
+		shared := p.slots.held(ctx)
 		p.mu.Lock()
+		if now := p.now(); shared.After(p.holdUntil) && shared.After(now) {
+			// Another process on the key met the limit: hold as it does, then probe.
+			p.holdUntil, p.open = shared, false
+		}
 		wait, probe := p.holdUntil.Sub(p.now()), p.probe
 		switch {
 		case wait > 0:
@@ -111,23 +118,29 @@ func (s *pass) answered() {
 	s.settled = true
 }
 
-// limited settles the pass with a limit answer: the gate closes and holds; a refused probe
-// makes the hold longer. retryAfter is the answer's Retry-After, 0 when it had none.
-func (s *pass) limited(err error, retryAfter time.Duration) {
+// limited settles the pass with a limit answer: the gate closes and holds, for the other
+// processes sharing the window too; a refused probe makes the hold longer. retryAfter is the
+// answer's Retry-After, 0 when it had none.
+func (s *pass) limited(ctx context.Context, err error, retryAfter time.Duration) {
 	p := s.p
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.lastLimit = err
-	if s.isProbe || p.open {
+	held := s.isProbe || p.open
+	if held {
 		p.refused++
 		hold := max(p.hold(p.refused), retryAfter)
 		p.holdUntil = p.now().Add(hold)
 	}
+	until := p.holdUntil
 	p.open = false
 	if s.isProbe && !s.settled {
 		p.endProbe()
 	}
 	s.settled = true
+	p.mu.Unlock()
+	if held {
+		p.slots.hold(ctx, until)
+	}
 }
 
 // abandon settles a pass whose attempt learned nothing (cancelled): another attempt probes.
@@ -160,30 +173,45 @@ func (p *pacer) hold(n int) time.Duration {
 }
 
 // acquire waits for a slot and returns the function that gives it back once the answer is in:
-// free again a window later, or at once for a request the limit refused.
+// in use for a window more, or free at once for a request the limit refused. The slots may be
+// shared with other processes; nothing is locked while it waits.
 func (p *pacer) acquire(ctx context.Context) (release func(refused bool), err error) {
-	var reopens time.Time
-	select {
-	case reopens = <-p.slots:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if wait := reopens.Sub(p.now()); wait > 0 {
-		if err := sleep(ctx, wait); err != nil {
-			p.slots <- reopens
+	for {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		p.mu.Lock()
+		freed := p.freed
+		p.mu.Unlock()
+		id, next, ok := p.slots.take(ctx, p.now())
+		if ok {
+			var once sync.Once
+			return func(refused bool) {
+				once.Do(func() { p.settle(ctx, id, refused) })
+			}, nil
+		}
+		// Until a slot may be free, or one of this client's is freed at once.
+		t := time.NewTimer(next.Sub(p.now()))
+		select {
+		case <-t.C:
+		case <-freed:
+		case <-ctx.Done():
+		}
+		t.Stop()
 	}
-	var once sync.Once
-	return func(refused bool) {
-		once.Do(func() {
-			if refused {
-				p.slots <- p.now()
-				return
-			}
-			p.slots <- p.now().Add(p.window)
-		})
-	}, nil
+}
+
+// settle records a request's answer; a refused request's slot is free at once, so the
+// client's waiters look again.
+func (p *pacer) settle(ctx context.Context, id uint64, refused bool) {
+	// Recorded even after Ctrl-C: the request was sent, and other processes count on the window.
+	p.slots.settle(context.WithoutCancel(ctx), id, p.now(), refused)
+	if refused {
+		p.mu.Lock()
+		close(p.freed)
+		p.freed = make(chan struct{})
+		p.mu.Unlock()
+	}
 }
 
 // hops holds the slot of an attempt's current HTTP request; a redirect gives it back (its
@@ -205,4 +233,134 @@ func (h *hops) next(ctx context.Context) error {
 	}
 	h.release = release
 	return nil
+}
+
+// rateWindow keeps the slots in use and the gate's hold: memoryWindow for one client,
+// fileWindow for every process on the machine that uses the same key and endpoint.
+type rateWindow interface {
+	// take books a slot for a request sent at now if fewer than the limit are in use, and
+	// returns its id; otherwise it returns when one may be free next.
+	take(ctx context.Context, now time.Time) (id uint64, next time.Time, ok bool)
+	// settle records the answer at now of the request booked as id: its slot stays in use for
+	// a window more, or is free at once when the limit refused it.
+	settle(ctx context.Context, id uint64, now time.Time, refused bool)
+	// hold keeps the gate closed until then, unless it is held longer already.
+	hold(ctx context.Context, until time.Time)
+	// held is the end of the gate's hold, the zero time when there is none.
+	held(ctx context.Context) time.Time
+}
+
+// windowRules are a client's terms for its slots: at most limit in use; a slot is in use from
+// its booking until a window after its answer; a booking whose answer never comes (the process
+// was killed) ends after window plus lease, the most an attempt lasts.
+type windowRules struct {
+	limit         int
+	window, lease time.Duration
+}
+
+// slotBook is what a rateWindow keeps, with times in Unix nanoseconds so that processes can
+// compare them.
+type slotBook struct {
+	Version   int          `json:"version"`
+	Slots     []bookedSlot `json:"slots"`
+	HoldUntil int64        `json:"hold_until,omitempty"`
+}
+
+type bookedSlot struct {
+	ID    uint64 `json:"id"`
+	Until int64  `json:"until"` // when the slot is free again
+}
+
+const slotBookVersion = 1
+
+// tidy forgets the slots that are free again, and brings anything further off than the rules
+// allow (a clock set back, a garbled file) back to the furthest a booking lasts.
+func (b *slotBook) tidy(now time.Time, r windowRules) {
+	latest := now.Add(r.window + r.lease).UnixNano()
+	kept := b.Slots[:0]
+	for _, s := range b.Slots {
+		if s.Until > now.UnixNano() {
+			s.Until = min(s.Until, latest)
+			kept = append(kept, s)
+		}
+	}
+	b.Slots = kept
+	b.HoldUntil = min(b.HoldUntil, latest)
+}
+
+// take books a slot when fewer than r.limit are in use. Otherwise the next moment worth looking
+// again is when the first booked slot ends, or a window from now: a slot whose answer is still
+// to come is in use for a window after it.
+func (b *slotBook) take(now time.Time, r windowRules) (slot bookedSlot, next time.Time, ok bool) {
+	b.tidy(now, r)
+	if len(b.Slots) < r.limit {
+		slot = bookedSlot{ID: rand.Uint64() | 1, Until: now.Add(r.window + r.lease).UnixNano()} //nolint:gosec // an id, not a secret
+		b.Slots = append(b.Slots, slot)
+		return slot, now, true
+	}
+	first := now.Add(r.window).UnixNano()
+	for _, s := range b.Slots {
+		first = min(first, s.Until)
+	}
+	return bookedSlot{}, time.Unix(0, first), false
+}
+
+// settle records the answer to the request booked as id.
+func (b *slotBook) settle(id uint64, now time.Time, r windowRules, refused bool) {
+	b.tidy(now, r)
+	i := slices.IndexFunc(b.Slots, func(s bookedSlot) bool { return s.ID == id })
+	switch {
+	case refused && i >= 0:
+		b.Slots = slices.Delete(b.Slots, i, i+1)
+	case refused:
+	case i >= 0:
+		b.Slots[i].Until = now.Add(r.window).UnixNano()
+	default:
+		// The booking was lost (its lease ran out, or a garbled file was started afresh), but
+		// the server counted the request.
+		b.Slots = append(b.Slots, bookedSlot{ID: id, Until: now.Add(r.window).UnixNano()})
+	}
+}
+
+func (b *slotBook) hold(until time.Time) { b.HoldUntil = max(b.HoldUntil, until.UnixNano()) }
+
+func (b *slotBook) held() time.Time {
+	if b.HoldUntil == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, b.HoldUntil)
+}
+
+// memoryWindow is the window of one client: the default.
+type memoryWindow struct {
+	rules windowRules
+	mu    sync.Mutex
+	book  slotBook
+}
+
+func newMemoryWindow(r windowRules) *memoryWindow { return &memoryWindow{rules: r} }
+
+func (w *memoryWindow) take(_ context.Context, now time.Time) (uint64, time.Time, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	slot, next, ok := w.book.take(now, w.rules)
+	return slot.ID, next, ok
+}
+
+func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refused bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.book.settle(id, now, w.rules, refused)
+}
+
+func (w *memoryWindow) hold(_ context.Context, until time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.book.hold(until)
+}
+
+func (w *memoryWindow) held(context.Context) time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.book.held()
 }

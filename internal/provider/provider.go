@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,7 @@ const (
 	EnvRegion         = "GUANCE_REGION"
 	EnvEndpoint       = "GUANCE_ENDPOINT"
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
+	EnvSharedPacing   = "GUANCE_SHARED_PACING"
 )
 
 var _ provider.ProviderWithFunctions = (*guanceProvider)(nil)
@@ -59,6 +61,7 @@ type providerModel struct {
 	MaxAttempts       types.Int64  `tfsdk:"max_attempts"`
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
+	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
 }
 
 func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -123,6 +126,16 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
+			"shared_pacing": schema.BoolAttribute{
+				Description: "Whether the provider processes on this machine that use the same access token and site share one " +
+					"rolling window of `requests_per_minute`, as when Terragrunt `run-all`, a CI matrix or Atlantis run many plans " +
+					"at once: together they then stay under the key's limit instead of each sending its own share. They meet " +
+					"through a small file in the user's cache directory (`terraform-provider-guance/pacing/`), named by a hash; " +
+					"the token is never written. When that directory cannot be written, each process paces itself alone and " +
+					"says so in the DEBUG log. Defaults to the `" + EnvSharedPacing + "` environment variable (`true` or " +
+					"`false`), then `true`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -149,7 +162,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"access_token": cfg.AccessToken, "region": cfg.Region, "endpoint": cfg.Endpoint,
 		"requests_per_minute": cfg.RequestsPerMinute, "max_attempts": cfg.MaxAttempts, "max_retry_wait": cfg.MaxRetryWait,
-		"max_read_time": cfg.MaxReadTime,
+		"max_read_time": cfg.MaxReadTime, "shared_pacing": cfg.SharedPacing,
 	} {
 		if v.IsUnknown() {
 			data := &providerData{unknownConfig: name}
@@ -175,6 +188,10 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	logger := tflogLogger{token: token}
 	ctx = logger.mask(ctx)
 
+	sharedPacing, diags := resolveSharedPacing(cfg.SharedPacing)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
@@ -185,6 +202,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		MaxAttempts:  int(cfg.MaxAttempts.ValueInt64()),
 		MaxRetryWait: maxWait,
 		MaxReadTime:  maxReadTime,
+		SharedPacing: sharedPacing,
 		Logger:       logger,
 	}
 	if p.tuneClient != nil {
@@ -249,6 +267,25 @@ type siteSource struct {
 	attribute path.Path
 	summary   string
 	resolve   func(string) (string, error)
+}
+
+// resolveSharedPacing is the shared_pacing attribute, else the environment's, else true.
+func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.IsNull() {
+		return v.ValueBool(), diags
+	}
+	env := os.Getenv(EnvSharedPacing)
+	if env == "" {
+		return true, diags
+	}
+	on, err := strconv.ParseBool(env)
+	if err != nil {
+		diags.AddError("Invalid "+EnvSharedPacing,
+			fmt.Sprintf("The environment variable %s is %q, which is not a boolean. Set it to true or false, or unset it "+
+				"to share pacing (the default).", EnvSharedPacing, env))
+	}
+	return on, diags
 }
 
 // durationOr is the duration v holds (checked by the schema), or def when v is null.

@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"fmt"
+	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
@@ -101,4 +107,52 @@ func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {
 	t.Setenv(EnvAccessToken, "x")
 	t.Setenv(EnvEndpointLegacy, "http://billing.example.com")
 	failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`)
+}
+
+// Pacing is shared with the machine's other processes unless shared_pacing or
+// GUANCE_SHARED_PACING turns it off; the attribute wins over the variable.
+func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
+	sim := newSim(t, guancesim.Options{})
+	cases := []struct {
+		name, attribute, env string
+		want                 bool
+	}{
+		{"by default", "", "", true},
+		{"attribute false", "shared_pacing = false", "", false},
+		{"variable false", "", "false", false},
+		{"attribute over variable", "shared_pacing = true", "0", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvSharedPacing, tc.env)
+			var configured, shared atomic.Bool
+			tune := func(c *guance.Config) {
+				fastRetries(c)
+				configured.Store(true)
+				shared.Store(c.SharedPacing)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+					"guance": func() (tfprotov6.ProviderServer, error) {
+						return newFastReadServer(&guanceProvider{version: "test", tuneClient: tune}), nil
+					},
+				},
+				Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {
+  endpoint     = %q
+  access_token = %q
+  %s
+}`, sim.URL(), guancesim.DefaultToken, tc.attribute), "2024-03-01", "2024-03-01")}},
+			})
+			if !configured.Load() || shared.Load() != tc.want {
+				t.Errorf("configured %t, shared pacing %t, want %t", configured.Load(), shared.Load(), tc.want)
+			}
+		})
+	}
+}
+
+func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {
+	t.Setenv(EnvAccessToken, "x")
+	t.Setenv(EnvSharedPacing, "sometimes")
+	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
+		"Invalid GUANCE_SHARED_PACING", `The environment variable GUANCE_SHARED_PACING is "sometimes", which is not a boolean`)
 }

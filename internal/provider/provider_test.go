@@ -25,7 +25,7 @@ var liveEnv = map[string]string{}
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy} {
+	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing} {
 		liveEnv[v] = os.Getenv(v)
 		_ = os.Unsetenv(v)
 	}
@@ -38,6 +38,8 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	_ = os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	// Shared pacing files go to a cache directory of the tests' own (os.UserCacheDir reads it).
+	_ = os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
