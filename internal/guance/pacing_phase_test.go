@@ -2,9 +2,9 @@
 
 package guance
 
-// This file is built without -race (see the build line). The race detector slows every goroutine several times over and unevenly, which here is
-// seconds of the API's scaled minute: the test then measures the detector, not the pacer. `make
-// unit` runs this file in a pass of its own without -race.
+// Built without -race: the race detector slows every goroutine several times over, and
+// unevenly, which here is seconds of the API's scaled minute, so the test would measure the
+// detector rather than the pacer. `make unit` runs this file in a pass of its own.
 
 import (
 	"context"
