@@ -314,15 +314,32 @@ func (b *slotBook) settle(id uint64, now time.Time, r windowRules, refused bool)
 		b.Slots = slices.Delete(b.Slots, i, i+1)
 	case refused:
 	case i >= 0:
-		b.Slots[i].Until = now.Add(r.window).UnixNano()
+		b.Slots[i].Until = b.reopening(now, r)
 	default:
 		// The booking was lost (its lease ran out, or a garbled file was started afresh), but
 		// the server counted the request.
-		b.Slots = append(b.Slots, bookedSlot{ID: id, Until: now.Add(r.window).UnixNano()})
+		b.Slots = append(b.Slots, bookedSlot{ID: id, Until: b.reopening(now, r)})
 	}
 }
 
-func (b *slotBook) hold(until time.Time) { b.HoldUntil = max(b.HoldUntil, until.UnixNano()) }
+// reopening is when the slot of a request answered at now is free again: a window after the
+// answer, or after the gate's hold when the answer came before the hold ended.
+func (b *slotBook) reopening(now time.Time, r windowRules) int64 {
+	return max(now.UnixNano(), b.HoldUntil) + r.window.Nanoseconds()
+}
+
+// hold closes the gate until then, and moves every slot in use to reopen no sooner than a
+// window after the hold. Slots used just before a limit answer would otherwise reopen in the
+// same phase of the next window, and send the requests that take them into the server's
+// refusing phase again; after the hold, every slot is in the phase where the server took the
+// probe.
+func (b *slotBook) hold(until time.Time, r windowRules) {
+	b.HoldUntil = max(b.HoldUntil, until.UnixNano())
+	reopen := b.HoldUntil + r.window.Nanoseconds()
+	for i := range b.Slots {
+		b.Slots[i].Until = max(b.Slots[i].Until, reopen)
+	}
+}
 
 func (b *slotBook) held() time.Time {
 	if b.HoldUntil == 0 {
@@ -356,7 +373,7 @@ func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refus
 func (w *memoryWindow) hold(_ context.Context, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.book.hold(until)
+	w.book.hold(until, w.rules)
 }
 
 func (w *memoryWindow) held(context.Context) time.Time {

@@ -117,9 +117,9 @@ func (w *fileWindow) settle(ctx context.Context, id uint64, now time.Time, refus
 func (w *fileWindow) hold(ctx context.Context, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.own.hold(until)
+	w.own.hold(until, w.rules)
 	_, _ = w.update(ctx, func(b *slotBook) bool {
-		b.hold(until)
+		b.hold(until, w.rules)
 		return true
 	})
 }

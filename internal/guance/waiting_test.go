@@ -57,3 +57,31 @@ func TestRetryAfterAsAnHTTPDateIsHonoured(t *testing.T) {
 		t.Errorf("retried at %s, before the Retry-After date %s (%d requests)", retried.Format(time.RFC3339Nano), until.Format(time.RFC3339), calls.Load())
 	}
 }
+
+// A limit answer moves the slots in use to reopen a window after the hold, not a window after
+// their answers: requests answered just before the server's refusing phase would otherwise
+// reopen just before it a window later and be refused again.
+func TestAHoldMovesTheSlotsInUseToReopenAfterIt(t *testing.T) {
+	t.Parallel()
+	rules := windowRules{limit: 3, window: time.Minute, lease: 2 * time.Minute}
+	t0 := time.Unix(1_000_000, 0)
+	var b slotBook
+	early, _, _ := b.take(t0, rules)
+	b.settle(early.ID, t0.Add(time.Second), rules, false) // answered at :01, reopens at 1:01
+	inFlight, _, _ := b.take(t0.Add(2*time.Second), rules)
+	b.hold(t0.Add(10*time.Second), rules)
+	b.settle(inFlight.ID, t0.Add(3*time.Second), rules, false) // answered during the hold
+	late, _, _ := b.take(t0.Add(20*time.Second), rules)
+	b.settle(late.ID, t0.Add(21*time.Second), rules, false) // answered after the hold
+
+	want := map[uint64]time.Time{
+		early.ID:    t0.Add(70 * time.Second),
+		inFlight.ID: t0.Add(70 * time.Second),
+		late.ID:     t0.Add(81 * time.Second),
+	}
+	for _, s := range b.Slots {
+		if got := time.Unix(0, s.Until); !got.Equal(want[s.ID]) {
+			t.Errorf("slot %d reopens at +%s, want +%s", s.ID, got.Sub(t0), want[s.ID].Sub(t0))
+		}
+	}
+}
