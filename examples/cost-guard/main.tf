@@ -37,6 +37,8 @@ locals {
   # binary, so a difference such as budget - spend could print as 12043.910000…0001.
   used_percent         = floor(local.spend / var.monthly_budget * 1000) / 10
   product_used_percent = { for product, budget in var.product_budgets : product => floor(local.product_spend[product] / budget * 1000) / 10 }
+  # warn_at_ratio in percent, to a thousandth: 0.3 * 100 alone would print as 30.000…0002.
+  warn_percent = floor(var.warn_at_ratio * 100000 + 0.5) / 1000
 }
 
 # Only the totals are used, so the records are left out of the plan and the state.
@@ -90,7 +92,7 @@ data "guance_billing_balance" "account" {
 check "budget_threshold" {
   assert {
     condition     = local.spend <= var.warn_at_ratio * var.monthly_budget
-    error_message = "Guance spending ${local.period_text} is ${local.spend}${local.unit}, ${local.used_percent}% of the monthly budget of ${var.monthly_budget}${local.unit} (the warning threshold is ${var.warn_at_ratio * 100}%)."
+    error_message = "Guance spending ${local.period_text} is ${local.spend}${local.unit}, ${local.used_percent}% of the monthly budget of ${var.monthly_budget}${local.unit} (the warning threshold is ${local.warn_percent}%)."
   }
   assert {
     condition = alltrue([for product, budget in var.product_budgets : local.product_spend[product] <= var.warn_at_ratio * budget])

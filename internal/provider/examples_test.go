@@ -228,6 +228,25 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 	}))
 }
 
+// A threshold such as 0.3, which binary arithmetic cannot hold, still reads as 30% in the
+// message; without a currency, the amounts print bare.
+func TestCostGuardWarningNamesTheThresholdAsTheUserWroteIt(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-15")
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":         config.StringVariable("2024-03-15"),
+			"warn_at_ratio": config.FloatVariable(0.3),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
+				nearMonthlyBudget(march, 100000, "30", ""),
+				fmt.Sprintf("Guance products near their budgets: Session Replay has cost %s, %s%% of its budget of 10000.",
+					march.productText("Session Replay"), usedPercent(march.byProduct["Session Replay"], 10000)),
+			}}},
+		},
+	}))
+}
+
 // forecastOverBudget is the cost guard's forecast warning for March 2024 as of the 15th with
 // the default 7-day lookback, its figures from the simulator's records by the documented rule.
 func forecastOverBudget(t *testing.T, budget int64, currency string) string {
