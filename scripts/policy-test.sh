@@ -56,7 +56,7 @@ expect() {
 }
 
 cp -r examples/cost-guard "$work/cost-guard"
-plan_json "$work/cost-guard" -var as_of=2024-03-31
+plan_json "$work/cost-guard" -var as_of=2024-03-31 -var currency=CNY
 
 expect "March 2024 is within the example budgets" 0 "" judge deny "$policy/budgets.json"
 expect "the module's failed check is a policy warning" 1 \
@@ -64,7 +64,7 @@ expect "the module's failed check is a policy warning" 1 \
   judge warn "$policy/budgets.json"
 
 cat >"$work/strict.json" <<'JSON'
-{"guance_budgets": {"monthly": 80000, "products": {"Log": 30000.5, "Metric": 10000}, "balance_floor": 20000}}
+{"guance_budgets": {"monthly": 80000, "products": {"Log": 30000.5, "Metric": 10000}, "balance_floor": 20000, "currency": "CNY"}}
 JSON
 expect "stricter budgets deny the same plan, naming the spend and the budget, the balance and the floor" 1 \
   "data.guance_billing_balance.account: the Guance account balance is 15373.9 CNY, below the floor of 20000 CNY.
@@ -75,11 +75,12 @@ data.guance_billing_details.month: Log has cost 30074.9 CNY from 2024-03-01 to 2
 cat >"$work/strict-warn.json" <<'JSON'
 {"guance_budgets": {"monthly": 80000, "products": {"Log": 50000, "Logs": 1000}, "spike_ratio": 0.5}}
 JSON
+# No currency in these budgets: the policy's own messages print amounts bare.
 expect "the same plan warns of the forecast over a stricter budget, a spike, and a budget key never billed" 1 \
   "Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, 80.5% of the monthly budget of 100000 CNY (the warning threshold is 80%).
 data.guance_billing_details.month: the budget for \"Logs\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details.
-data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 80527.1 CNY at the run rate of 2757.681429 CNY a day, over the budget of 80000 CNY.
-data.guance_billing_forecast.month: Guance spending on 2024-03-31 was 1901.82 CNY, 0.65076 times the daily mean of the days before it, over the spike ratio of 0.5." \
+data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 80527.1 at the run rate of 2757.681429 a day, over the budget of 80000.
+data.guance_billing_forecast.month: Guance spending on 2024-03-31 was 1901.82, 0.65076 times the daily mean of the days before it, over the spike ratio of 0.5." \
   judge warn "$work/strict-warn.json"
 
 mkdir "$work/deferred"

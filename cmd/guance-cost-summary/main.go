@@ -38,13 +38,14 @@ FILE, or from standard input, and prints a summary of its Guance billing reads.
 	format := fs.String("format", "markdown", "`markdown` (for $GITHUB_STEP_SUMMARY or a pull-request comment) or text (for a terminal)")
 	budgetsPath := fs.String("budgets", "", "a budgets `file` shaped like examples/ci/policy/budgets.json; without it, the plan's variables monthly_budget, product_budgets and balance_floor are the budgets, when it has them")
 	top := fs.Int("top", 5, "how many products to list per read, the most costly first")
+	currency := fs.String("currency", "", "the ISO 4217 `code` of the currency the site bills in, such as CNY, printed after every amount; without it, the budgets file's currency or the plan's variable currency, and amounts print bare when neither states one (the API reports no currency)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	out, err := summarise(fs.Args(), *format, *budgetsPath, *top, stdin)
+	out, err := summarise(fs.Args(), *format, *budgetsPath, *currency, *top, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "guance-cost-summary: %v\n", err)
 		return 1
@@ -56,7 +57,7 @@ FILE, or from standard input, and prints a summary of its Guance billing reads.
 	return 0
 }
 
-func summarise(paths []string, format, budgetsPath string, top int, stdin io.Reader) (string, error) {
+func summarise(paths []string, format, budgetsPath, currency string, top int, stdin io.Reader) (string, error) {
 	render := map[string]func(*costsummary.Summary, costsummary.Options) string{
 		"markdown": costsummary.Markdown,
 		"text":     costsummary.Text,
@@ -67,7 +68,11 @@ func summarise(paths []string, format, budgetsPath string, top int, stdin io.Rea
 	if top < 1 {
 		return "", fmt.Errorf("-top is %d; list at least 1 product", top)
 	}
-	opts := costsummary.Options{TopProducts: top}
+	cur, err := costsummary.ParseCurrency(currency, "-currency")
+	if err != nil {
+		return "", err
+	}
+	opts := costsummary.Options{TopProducts: top, Currency: cur}
 	if budgetsPath != "" {
 		budgets, err := readBudgets(budgetsPath)
 		if err != nil {

@@ -34,6 +34,21 @@ func TestRunPrintsTheSummaryOfAFileOrStandardInput(t *testing.T) {
 	}
 }
 
+// -currency states the currency a plan without a currency variable does not.
+func TestRunPrintsAmountsInTheCurrencyOfTheFlag(t *testing.T) {
+	t.Parallel()
+	plan := filepath.Join("..", "..", "internal", "costsummary", "testdata", "one_read.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-format", "text", "-currency", "USD", plan}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"35096.28 USD", "amounts in USD as Terraform holds them"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
 // Nothing is half-rendered: on any error standard output stays empty.
 func TestRunPrintsNothingButTheReasonOnBadInput(t *testing.T) {
 	t.Parallel()
@@ -54,6 +69,7 @@ func TestRunPrintsNothingButTheReasonOnBadInput(t *testing.T) {
 		"unknown format":    {[]string{"-format", "html", unknown}, "", 1, `-format is "html"`},
 		"no product listed": {[]string{"-top", "0", unknown}, "", 1, "-top is 0"},
 		"bad budgets":       {[]string{"-budgets", budgets, unknown}, "", 1, "monthly is -5"},
+		"bad currency":      {[]string{"-currency", "rmb", unknown}, "", 1, `-currency is "rmb"; a currency is an ISO 4217 code`},
 		"missing file":      {[]string{filepath.Join(dir, "nope.json")}, "", 1, "no such file"},
 		"two files":         {[]string{unknown, unknown}, "", 1, "one input at a time"},
 		"bad flag":          {[]string{"-colour"}, "", 2, "flag provided but not defined"},

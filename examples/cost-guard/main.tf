@@ -15,16 +15,16 @@ terraform {
   }
 }
 
-# The token and site come from GUANCE_ACCESS_TOKEN and GUANCE_REGION (or GUANCE_ENDPOINT).
-provider "guance" {}
+# A module configures no provider: the caller does (see examples/cost-guard-root), or,
+# planned as a root module itself, Terraform configures it empty, from GUANCE_ACCESS_TOKEN
+# and GUANCE_REGION (or GUANCE_ENDPOINT).
 
 locals {
-  # The month so far on the billing day of the plan's timestamp. as_of is already a billing
-  # day, so it is read as midnight UTC in UTC, where no offset can move it to another day.
-  period = (var.as_of == null
-    ? provider::guance::billing_period("month_to_date", plantimestamp(), var.billing_time_zone)
-    : provider::guance::billing_period("month_to_date", "${var.as_of}T00:00:00Z", "UTC")
-  )
+  # The month so far on the billing day of the plan's timestamp, or up to as_of, a plain
+  # date that is that billing day itself.
+  period = provider::guance::billing_period("month_to_date", coalesce(var.as_of, plantimestamp()), var.billing_time_zone)
+  # Amounts print with the currency after them, or bare when currency is "".
+  unit        = var.currency == "" ? "" : " ${var.currency}"
   period_text = "from ${local.period.start_date} to ${local.period.end_date}"
   # The month's last day, for the forecast: 32 days after the 1st is always in the next
   # month, whose 1st is one day after it.
@@ -37,6 +37,8 @@ locals {
   # binary, so a difference such as budget - spend could print as 12043.910000…0001.
   used_percent         = floor(local.spend / var.monthly_budget * 1000) / 10
   product_used_percent = { for product, budget in var.product_budgets : product => floor(local.product_spend[product] / budget * 1000) / 10 }
+  # warn_at_ratio in percent, to a thousandth: 0.3 * 100 alone would print as 30.000…0002.
+  warn_percent = floor(var.warn_at_ratio * 100000 + 0.5) / 1000
 }
 
 # Only the totals are used, so the records are left out of the plan and the state.
@@ -48,7 +50,7 @@ data "guance_billing_details" "month" {
   lifecycle {
     postcondition {
       condition     = self.total_billing_result <= var.monthly_budget
-      error_message = "Guance spending ${local.period_text} is ${self.total_billing_result} CNY, over the monthly budget of ${var.monthly_budget} CNY."
+      error_message = "Guance spending ${local.period_text} is ${self.total_billing_result}${local.unit}, over the monthly budget of ${var.monthly_budget}${local.unit}."
     }
     postcondition {
       condition = alltrue([
@@ -56,7 +58,7 @@ data "guance_billing_details" "month" {
       ])
       error_message = "Guance spending ${local.period_text} is over a product budget: ${join("; ", [
         for product, budget in var.product_budgets :
-        "${product} has cost ${lookup(self.totals_by_product, product, 0)} CNY, over its budget of ${budget} CNY"
+        "${product} has cost ${lookup(self.totals_by_product, product, 0)}${local.unit}, over its budget of ${budget}${local.unit}"
         if lookup(self.totals_by_product, product, 0) > budget
       ])}."
     }
@@ -80,7 +82,7 @@ data "guance_billing_balance" "account" {
   lifecycle {
     postcondition {
       condition     = self.total_balance >= var.balance_floor
-      error_message = "The Guance account balance is ${self.total_balance} CNY, below the floor of ${var.balance_floor} CNY: top up the account, or lower balance_floor."
+      error_message = "The Guance account balance is ${self.total_balance}${local.unit}, below the floor of ${var.balance_floor}${local.unit}: top up the account, or lower balance_floor."
     }
   }
 }
@@ -90,13 +92,13 @@ data "guance_billing_balance" "account" {
 check "budget_threshold" {
   assert {
     condition     = local.spend <= var.warn_at_ratio * var.monthly_budget
-    error_message = "Guance spending ${local.period_text} is ${local.spend} CNY, ${local.used_percent}% of the monthly budget of ${var.monthly_budget} CNY (the warning threshold is ${var.warn_at_ratio * 100}%)."
+    error_message = "Guance spending ${local.period_text} is ${local.spend}${local.unit}, ${local.used_percent}% of the monthly budget of ${var.monthly_budget}${local.unit} (the warning threshold is ${local.warn_percent}%)."
   }
   assert {
     condition = alltrue([for product, budget in var.product_budgets : local.product_spend[product] <= var.warn_at_ratio * budget])
     error_message = "Guance products near their budgets: ${join("; ", [
       for product, budget in var.product_budgets :
-      "${product} has cost ${local.product_spend[product]} CNY, ${local.product_used_percent[product]}% of its budget of ${budget} CNY"
+      "${product} has cost ${local.product_spend[product]}${local.unit}, ${local.product_used_percent[product]}% of its budget of ${budget}${local.unit}"
       if local.product_spend[product] > var.warn_at_ratio * budget
     ])}."
   }
@@ -109,11 +111,11 @@ check "budget_threshold" {
 check "forecast" {
   assert {
     condition     = local.forecast.total <= var.monthly_budget
-    error_message = "At the run rate of the last ${var.forecast_lookback_days} days (${local.forecast.rate} CNY a day), Guance spending from ${local.period.start_date} to ${local.month_end} is forecast at ${local.forecast.total} CNY, over the monthly budget of ${var.monthly_budget} CNY: ${data.guance_billing_forecast.month.actual_billing_result} CNY up to ${data.guance_billing_forecast.month.as_of}, ${data.guance_billing_forecast.month.days_remaining} days to go."
+    error_message = "At the run rate of the last ${var.forecast_lookback_days} days (${local.forecast.rate}${local.unit} a day), Guance spending from ${local.period.start_date} to ${local.month_end} is forecast at ${local.forecast.total}${local.unit}, over the monthly budget of ${var.monthly_budget}${local.unit}: ${data.guance_billing_forecast.month.actual_billing_result}${local.unit} up to ${data.guance_billing_forecast.month.as_of}, ${data.guance_billing_forecast.month.days_remaining} days to go."
   }
   assert {
     condition     = local.forecast.latest_ratio <= var.spike_ratio
-    error_message = "Guance spending on ${data.guance_billing_forecast.month.as_of} was ${local.forecast.latest} CNY, ${local.forecast.latest_ratio} times the daily mean of the ${var.forecast_lookback_days} days before it (the spike threshold is ${var.spike_ratio})."
+    error_message = "Guance spending on ${data.guance_billing_forecast.month.as_of} was ${local.forecast.latest}${local.unit}, ${local.forecast.latest_ratio} times the daily mean of the ${var.forecast_lookback_days} days before it (the spike threshold is ${var.spike_ratio})."
   }
 }
 

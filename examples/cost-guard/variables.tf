@@ -1,16 +1,16 @@
 variable "monthly_budget" {
-  description = "The most the workspace may spend in a calendar month, in CNY. A plan is blocked when the month so far costs more."
+  description = "The most the workspace may spend in a calendar month, in the site's currency. A plan is blocked when the month so far costs more."
   type        = number
   default     = 100000
 
   validation {
     condition     = var.monthly_budget > 0
-    error_message = "monthly_budget must be a positive amount of CNY, got ${var.monthly_budget}."
+    error_message = "monthly_budget must be a positive amount, got ${var.monthly_budget}."
   }
 }
 
 variable "product_budgets" {
-  description = "Monthly budgets per billed item, in CNY, keyed by product_detail (such as \"Log\"). Items left out have no budget of their own."
+  description = "Monthly budgets per billed item, in the site's currency, keyed by product_detail (such as \"Log\"). Items left out have no budget of their own."
   type        = map(number)
   default = {
     "Log"            = 50000
@@ -19,7 +19,7 @@ variable "product_budgets" {
 
   validation {
     condition     = alltrue([for budget in values(var.product_budgets) : budget > 0])
-    error_message = "Every product budget must be a positive amount of CNY."
+    error_message = "Every product budget must be a positive amount."
   }
 }
 
@@ -35,9 +35,21 @@ variable "warn_at_ratio" {
 }
 
 variable "balance_floor" {
-  description = "The least the account may hold, in CNY, across cash, coupons and stored-value cards. A plan is blocked when the balance is lower."
+  description = "The least the account may hold, in the site's currency, across cash, coupons and stored-value cards. A plan is blocked when the balance is lower."
   type        = number
   default     = 5000
+}
+
+variable "currency" {
+  description = "The ISO 4217 code of the currency the workspace's site bills in, such as \"CNY\", printed after every amount in the messages. The API reports no currency, so the module does not guess one: \"\" (the default) prints amounts bare."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^([A-Z]{3})?$", var.currency))
+    error_message = "currency must be an ISO 4217 code of three capital letters, such as \"CNY\" or \"USD\", or \"\" to print amounts bare; got \"${var.currency}\"."
+  }
 }
 
 variable "as_of" {

@@ -15,6 +15,8 @@ type Budgets struct {
 	Monthly      *Amount
 	Products     map[string]Amount
 	BalanceFloor *Amount
+	// Currency is what the budgets file states the amounts are in; "" when it does not.
+	Currency Currency
 	// Source says where the budgets came from, for the summary's footnote.
 	Source string
 }
@@ -25,6 +27,7 @@ type budgetFile struct {
 		Monthly      *json.Number           `json:"monthly"`
 		Products     map[string]json.Number `json:"products"`
 		BalanceFloor *json.Number           `json:"balance_floor"`
+		Currency     string                 `json:"currency"`
 	} `json:"guance_budgets"`
 }
 
@@ -44,6 +47,9 @@ func ReadBudgets(r io.Reader, name string) (Budgets, error) {
 	}
 	b := Budgets{Source: name}
 	var err error
+	if b.Currency, err = ParseCurrency(f.Budgets.Currency, "currency"); err != nil {
+		return Budgets{}, fmt.Errorf("budgets file %s: %w", name, err)
+	}
 	if b.Monthly, err = positiveBudget("monthly", f.Budgets.Monthly); err != nil {
 		return Budgets{}, fmt.Errorf("budgets file %s: %w", name, err)
 	}
@@ -121,6 +127,23 @@ func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
 		return Budgets{}, nil
 	}
 	return b, nil
+}
+
+// currencyFromVariables reads the plan's variable currency, when it has one.
+func currencyFromVariables(vars map[string]variable) (Currency, error) {
+	v, ok := vars["currency"]
+	if !ok || isNull(v.Value) {
+		return "", nil
+	}
+	var text string
+	if err := decodeJSON(v.Value, &text); err != nil {
+		return "", fmt.Errorf("the plan's variable currency is not a string (%s); rename it, or pass -currency", v.Value)
+	}
+	c, err := ParseCurrency(text, "the plan's variable currency")
+	if err != nil {
+		return "", fmt.Errorf("%w; or pass -currency", err)
+	}
+	return c, nil
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -120,6 +120,8 @@ type Summary struct {
 	// values a check block is about, so every failing one is listed.
 	Warnings []Finding
 	Budgets  Budgets
+	// Currency is the plan's variable currency, as the cost-guard module takes it.
+	Currency Currency
 }
 
 // Finding is a failed condition: where it is and what it said.
@@ -222,6 +224,9 @@ func Parse(r io.Reader) (*Summary, error) {
 	}
 	attachChecks(s, doc.Checks)
 	if s.Budgets, err = budgetsFromVariables(doc.Variables); err != nil {
+		return nil, err
+	}
+	if s.Currency, err = currencyFromVariables(doc.Variables); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -3,6 +3,7 @@ package costsummary
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -54,8 +55,8 @@ func TestAmountsAreShownAsWrittenBeyondFloatPrecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, out := range []string{Markdown(s, Options{}), Text(s, Options{})} {
-		for _, want := range []string{"90071992547409930.03 CNY", "90071992547409930.01", "0.02", "99.9%", "0.0%", "90071992547409930.02"} {
+	for _, out := range []string{Markdown(s, Options{Currency: "USD"}), Text(s, Options{Currency: "USD"})} {
+		for _, want := range []string{"90071992547409930.03 USD", "90071992547409930.01", "0.02", "99.9%", "0.0%", "90071992547409930.02"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the summary lacks %q:\n%s", want, out)
 			}
@@ -91,6 +92,80 @@ func TestBudgetsFileReplacesThePlansVariables(t *testing.T) {
 	}
 	if strings.Contains(out, "of 50000 CNY") || strings.Contains(out, "Budget used  80.5%") {
 		t.Errorf("the plan's variables are still used:\n%s", out)
+	}
+}
+
+// planWithCurrency is the JSON plan of one read, with the variable currency when not "".
+func planWithCurrency(currency string) string {
+	variables := ""
+	if currency != "" {
+		variables = `"variables": {"currency": {"value": "` + currency + `"}},`
+	}
+	return `{"format_version": "1.0", ` + variables + ` "values": {"root_module": {"resources": [
+		{"address": "data.guance_billing_details.a", "mode": "data", "type": "guance_billing_details",
+		 "values": {"start_date": "2024-03-01", "end_date": "2024-03-01", "total_billing_result": 12.5,
+		  "totals_by_product": {"Log": 12.5}, "totals_by_date": {"2024-03-01": 12.5}}}]}}}`
+}
+
+// The currency comes from -currency, else the budgets file, else the plan's variable currency;
+// with none stated, amounts print bare and the footnote says how to state one.
+func TestCurrencyIsTheOneStatedOrNone(t *testing.T) {
+	t.Parallel()
+	plan := func(currency string) *Summary {
+		t.Helper()
+		s, err := Parse(strings.NewReader(planWithCurrency(currency)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	budgetsIn := func(currency string) *Budgets {
+		t.Helper()
+		b, err := ReadBudgets(strings.NewReader(`{"guance_budgets": {"monthly": 100, "currency": "`+currency+`"}}`), "budgets.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &b
+	}
+	for name, c := range map[string]struct {
+		summary *Summary
+		opts    Options
+		want    []string
+		notWant string
+	}{
+		"none stated":                    {plan(""), Options{}, []string{`Total +12\.5\n`, `in no stated currency \(pass -currency`}, "CNY"},
+		"plan variable":                  {plan("USD"), Options{}, []string{`Total +12\.5 USD`, `amounts in USD`}, "no stated"},
+		"budgets file over the variable": {plan("USD"), Options{Budgets: budgetsIn("EUR")}, []string{`Total +12\.5 EUR`, `of 100 EUR`}, "USD"},
+		"flag over both":                 {plan("USD"), Options{Budgets: budgetsIn("EUR"), Currency: "CNY"}, []string{`Total +12\.5 CNY`, `of 100 CNY`}, "EUR"},
+	} {
+		out := Text(c.summary, c.opts)
+		for _, want := range c.want {
+			if !regexp.MustCompile(want).MatchString(out) {
+				t.Errorf("%s: the summary lacks %s:\n%s", name, want, out)
+			}
+		}
+		if strings.Contains(out, c.notWant) {
+			t.Errorf("%s: the summary holds %q:\n%s", name, c.notWant, out)
+		}
+	}
+	md := Markdown(plan(""), Options{})
+	for _, want := range []string{"| Product | Amount | Share |", `title "Spending per day"`, `y-axis "Amount"`} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown without a currency lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// A currency is printed as fact after every amount, so only an ISO 4217 code is taken.
+func TestCurrencyMustBeAnISOCode(t *testing.T) {
+	t.Parallel()
+	if _, err := ReadBudgets(strings.NewReader(`{"guance_budgets": {"currency": "yuan"}}`), "b.json"); err == nil ||
+		!strings.Contains(err.Error(), `budgets file b.json: currency is "yuan"; a currency is an ISO 4217 code`) {
+		t.Errorf("budgets file: %v", err)
+	}
+	_, err := Parse(strings.NewReader(planWithCurrency("¥")))
+	if err == nil || !strings.Contains(err.Error(), `the plan's variable currency is "¥"; a currency is an ISO 4217 code`) {
+		t.Errorf("plan variable: %v", err)
 	}
 }
 
@@ -141,7 +216,7 @@ func TestTrendFillsMissingDaysAndScalesFromZero(t *testing.T) {
 		"2024-02-28": mustAmount(t, "0"),
 		"2024-03-01": mustAmount(t, "7"),
 		"2024-03-02": mustAmount(t, "3.5"),
-	})
+	}, "")
 	if tr.Spark != "▁▁█▅" {
 		t.Errorf("sparkline %q, want ▁▁█▅ (2024-02-29 has no records)", tr.Spark)
 	}
@@ -155,7 +230,7 @@ func TestTrendFillsMissingDaysAndScalesFromZero(t *testing.T) {
 
 func TestTrendOfALongPeriodShowsItsLastDays(t *testing.T) {
 	t.Parallel()
-	tr := buildTrend(map[string]Amount{"2024-01-01": mustAmount(t, "1"), "2024-12-31": mustAmount(t, "2")})
+	tr := buildTrend(map[string]Amount{"2024-01-01": mustAmount(t, "1"), "2024-12-31": mustAmount(t, "2")}, "")
 	if len(tr.Values) != maxTrendDays || !strings.HasPrefix(tr.Note, "the last 92 of 366 days") {
 		t.Errorf("%d values, note %q", len(tr.Values), tr.Note)
 	}

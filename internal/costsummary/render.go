@@ -56,12 +56,12 @@ func Markdown(s *Summary, opts Options) string {
 			fmt.Fprintf(&b, "\nDaily: %s %s.\n", t.Spark, mdEscape(t.Note))
 			// A numeric day axis: Mermaid spaces its ticks, where 31 date labels would overlap.
 			b.WriteString("\n```mermaid\nxychart-beta\n")
-			fmt.Fprintf(&b, "    title \"%s per day\"\n", currency)
+			fmt.Fprintf(&b, "    title \"%s per day\"\n", v.Currency.heading("Spending"))
 			fmt.Fprintf(&b, "    x-axis \"Day (1 is %s)\" 1 --> %d\n", t.First, max(2, len(t.Values))) // a range of one day does not draw
 			if t.High != t.Low {
-				fmt.Fprintf(&b, "    y-axis \"%s\" %s --> %s\n", currency, t.Low, t.High)
+				fmt.Fprintf(&b, "    y-axis \"%s\" %s --> %s\n", v.Currency.heading("Amount"), t.Low, t.High)
 			} else {
-				fmt.Fprintf(&b, "    y-axis \"%s\"\n", currency)
+				fmt.Fprintf(&b, "    y-axis \"%s\"\n", v.Currency.heading("Amount"))
 			}
 			fmt.Fprintf(&b, "    bar [%s]\n", strings.Join(t.Values, ", "))
 			b.WriteString("```\n")
@@ -160,7 +160,13 @@ func footer(s *Summary, v view) string {
 	if s.TerraformVersion != "" {
 		f += " (Terraform " + s.TerraformVersion + ")"
 	}
-	f += "; amounts in " + currency + " as Terraform holds them; shares rounded down to a tenth."
+	if v.Currency != "" {
+		f += "; amounts in " + string(v.Currency) + " as Terraform holds them"
+	} else {
+		// The API reports no currency: say where to state it rather than guess one.
+		f += "; amounts as Terraform holds them, in no stated currency (pass -currency, or give the plan a currency variable)"
+	}
+	f += "; shares rounded down to a tenth."
 	if v.Budgets != "" {
 		f += " " + v.Budgets
 	}

@@ -18,6 +18,8 @@ type Options struct {
 	TopProducts int
 	// Budgets, when set, replace those taken from the plan's variables.
 	Budgets *Budgets
+	// Currency, when set, replaces the one the budgets file or the plan's variables state.
+	Currency Currency
 }
 
 const (
@@ -26,7 +28,6 @@ const (
 	maxTrendDays = 92
 	// maxNameWidth bounds a product name, in terminal columns.
 	maxNameWidth = 40
-	currency     = "CNY"
 )
 
 // view is what both renderers show: the same facts, formatted for each.
@@ -37,6 +38,7 @@ type view struct {
 	Sections []section
 	Warnings []Finding
 	Budgets  string
+	Currency Currency
 }
 
 type level int
@@ -83,15 +85,16 @@ func buildView(s *Summary, opts Options) view {
 	if top <= 0 {
 		top = defaultTopProducts
 	}
-	budgets := s.Budgets
+	budgets, cur := s.Budgets, s.Currency
 	if opts.Budgets != nil {
-		budgets = *opts.Budgets
+		budgets, cur = *opts.Budgets, cmp.Or(opts.Budgets.Currency, cur)
 	}
-	v := view{Kind: s.Kind, Warnings: s.Warnings}
+	cur = cmp.Or(opts.Currency, cur)
+	v := view{Kind: s.Kind, Warnings: s.Warnings, Currency: cur}
 	failures := 0
 	for _, r := range s.Reads {
 		failures += len(r.Failures)
-		v.Sections = append(v.Sections, buildSection(r, budgets, top))
+		v.Sections = append(v.Sections, buildSection(r, budgets, cur, top))
 	}
 	slices.SortStableFunc(v.Sections, compareSections)
 	if budgets.Any() {
@@ -127,7 +130,7 @@ func compareSections(a, b section) int {
 
 var titleRank = map[string]int{"Billing": 0, "Forecast": 1, "Balance": 2}
 
-func buildSection(r Read, budgets Budgets, top int) section {
+func buildSection(r Read, budgets Budgets, cur Currency, top int) section {
 	sec := section{Address: r.Address, Module: r.Module, Failures: r.Failures}
 	switch {
 	case r.Details != nil:
@@ -135,43 +138,43 @@ func buildSection(r Read, budgets Budgets, top int) section {
 		sec.Title = "Billing"
 		sec.Facts = []fact{
 			{Label: "Period", Value: period(d.StartDate, d.EndDate)},
-			{Label: "Total", Value: money(d.Total), Strong: true},
+			{Label: "Total", Value: cur.money(d.Total), Strong: true},
 		}
 		if budgets.Monthly != nil {
-			sec.Facts = append(sec.Facts, fact{Label: "Budget used", Value: budgetUse(d.Total, *budgets.Monthly)})
+			sec.Facts = append(sec.Facts, fact{Label: "Budget used", Value: budgetUse(d.Total, *budgets.Monthly, cur)})
 		}
-		sec.ProductsHeading = currency
-		sec.Products, sec.More = products(d.ByProduct, d.Total, budgets.Products, top)
-		sec.Trend = buildTrend(d.ByDate)
+		sec.ProductsHeading = cur.heading("Amount")
+		sec.Products, sec.More = products(d.ByProduct, d.Total, budgets.Products, cur, top)
+		sec.Trend = buildTrend(d.ByDate, cur)
 	case r.Forecast != nil:
 		f := r.Forecast
 		sec.Title = "Forecast"
 		sec.Facts = []fact{
 			{Label: "Period", Value: period(f.StartDate, f.EndDate)},
 			{Label: "As of", Value: fmt.Sprintf("%s (%s days elapsed, %s remaining)", f.AsOf, f.DaysElapsed.Text, f.DaysRemaining.Text)},
-			{Label: "Spent", Value: money(f.Actual), Strong: true},
-			{Label: "Forecast", Value: money(f.Forecast) + " by " + f.EndDate, Strong: true},
+			{Label: "Spent", Value: cur.money(f.Actual), Strong: true},
+			{Label: "Forecast", Value: cur.money(f.Forecast) + " by " + f.EndDate, Strong: true},
 		}
 		if budgets.Monthly != nil {
 			sec.Facts = append(sec.Facts,
-				fact{Label: "Budget used", Value: budgetUse(f.Actual, *budgets.Monthly)},
-				fact{Label: "Forecast of budget", Value: budgetUse(f.Forecast, *budgets.Monthly)})
+				fact{Label: "Budget used", Value: budgetUse(f.Actual, *budgets.Monthly, cur)},
+				fact{Label: "Forecast of budget", Value: budgetUse(f.Forecast, *budgets.Monthly, cur)})
 		}
-		rate := money(f.DailyRate) + " a day"
+		rate := cur.money(f.DailyRate) + " a day"
 		if f.LatestDay != nil {
-			rate += ", latest day " + money(*f.LatestDay)
+			rate += ", latest day " + cur.money(*f.LatestDay)
 			if f.LatestDayRatio != nil {
 				rate += " (" + f.LatestDayRatio.Text + "× the rate)"
 			}
 		}
 		sec.Facts = append(sec.Facts, fact{Label: "Run rate", Value: rate})
-		sec.ProductsHeading = "Forecast " + currency
-		sec.Products, sec.More = products(f.ByProduct, f.Forecast, budgets.Products, top)
-		sec.Trend = buildTrend(f.ByDate)
+		sec.ProductsHeading = strings.TrimSpace("Forecast " + string(cur))
+		sec.Products, sec.More = products(f.ByProduct, f.Forecast, budgets.Products, cur, top)
+		sec.Trend = buildTrend(f.ByDate, cur)
 	case r.Balance != nil:
 		b := r.Balance
 		sec.Title = "Balance"
-		sec.Facts = []fact{{Label: "Total balance", Value: money(b.Total), Strong: true}}
+		sec.Facts = []fact{{Label: "Total balance", Value: cur.money(b.Total), Strong: true}}
 		sec.Facts = append(sec.Facts, fact{Label: "Made of", Value: fmt.Sprintf("cash %s, coupons %s, stored-value cards %s",
 			optional(b.Cash), optional(b.Coupon), optional(b.StoredCard))})
 		if budgets.BalanceFloor != nil {
@@ -179,15 +182,13 @@ func buildSection(r Read, budgets Budgets, top int) section {
 			if b.Total.value.Cmp(budgets.BalanceFloor.value) < 0 {
 				where = "below"
 			}
-			sec.Facts = append(sec.Facts, fact{Label: "Floor", Value: fmt.Sprintf("%s (the balance is %s it)", money(*budgets.BalanceFloor), where)})
+			sec.Facts = append(sec.Facts, fact{Label: "Floor", Value: fmt.Sprintf("%s (the balance is %s it)", cur.money(*budgets.BalanceFloor), where)})
 		}
 	}
 	return sec
 }
 
 func period(start, end string) string { return start + " to " + end }
-
-func money(a Amount) string { return a.Text + " " + currency }
 
 func optional(a *Amount) string {
 	if a == nil {
@@ -196,8 +197,8 @@ func optional(a *Amount) string {
 	return a.Text
 }
 
-func budgetUse(spend, budget Amount) string {
-	return fmt.Sprintf("%s of %s", percent(spend.value, budget.value), money(budget))
+func budgetUse(spend, budget Amount, cur Currency) string {
+	return fmt.Sprintf("%s of %s", percent(spend.value, budget.value), cur.money(budget))
 }
 
 // percent is part/whole in percent, rounded down to a tenth as examples/cost-guard rounds
@@ -225,7 +226,7 @@ func floor(r *big.Rat) *big.Int {
 
 // products lists the top products, the most costly first (ties by name), with their share of
 // whole and of their budget, and a line counting the rest.
-func products(amounts map[string]Amount, whole Amount, budgets map[string]Amount, top int) ([]productRow, string) {
+func products(amounts map[string]Amount, whole Amount, budgets map[string]Amount, cur Currency, top int) ([]productRow, string) {
 	names := make([]string, 0, len(amounts))
 	for name := range amounts {
 		names = append(names, name)
@@ -241,7 +242,7 @@ func products(amounts map[string]Amount, whole Amount, budgets map[string]Amount
 	for _, name := range shown {
 		row := productRow{Name: displayName(name), Amount: amounts[name].Text, Share: percent(amounts[name].value, whole.value)}
 		if budget, ok := budgets[name]; ok {
-			row.Budget = budgetUse(amounts[name], budget)
+			row.Budget = budgetUse(amounts[name], budget, cur)
 		}
 		rows = append(rows, row)
 	}
@@ -265,7 +266,7 @@ var sparks = []rune("▁▂▃▄▅▆▇█")
 // buildTrend lays the daily totals out from the first day to the last (at most maxTrendDays,
 // the latest), a day without records at 0, with a sparkline whose heights run from 0 to the
 // highest day.
-func buildTrend(byDate map[string]Amount) *trend {
+func buildTrend(byDate map[string]Amount, cur Currency) *trend {
 	if len(byDate) == 0 {
 		return nil
 	}
@@ -327,7 +328,7 @@ func buildTrend(byDate map[string]Amount) *trend {
 	if low.value.Sign() < 0 {
 		t.Low = low.Text
 	}
-	lowHigh := fmt.Sprintf("lowest %s on %s, highest %s on %s", money(low), lowDay, money(high), highDay)
+	lowHigh := fmt.Sprintf("lowest %s on %s, highest %s on %s", cur.money(low), lowDay, cur.money(high), highDay)
 	if t.Note == "" {
 		t.Note = lowHigh
 	} else {

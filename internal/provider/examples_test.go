@@ -27,10 +27,12 @@ import (
 
 // The examples are tested as users run them, so they live outside the package.
 const (
-	examplesDir   = "../../examples"
-	costGuardDir  = examplesDir + "/cost-guard"
-	costGuardWarn = "check.budget_threshold"
-	costGuardRead = "data.guance_billing_details.month"
+	examplesDir  = "../../examples"
+	costGuardDir = examplesDir + "/cost-guard"
+	// costGuardRootDir calls the module as a root configuration of a user's would.
+	costGuardRootDir = examplesDir + "/cost-guard-root"
+	costGuardWarn    = "check.budget_threshold"
+	costGuardRead    = "data.guance_billing_details.month"
 )
 
 // billingZone is the cost guard's default billing_time_zone: the China sites' UTC+8.
@@ -99,20 +101,31 @@ func usedPercent(amount *big.Rat, budget int64) string {
 }
 
 // The cost guard's messages, as the module words them, for the tests and the guide's quotes.
+// The guide quotes the module planned with currency = "CNY", the simulator's Hangzhou site's.
+const guideCurrency = "CNY"
 
-func overMonthlyBudget(s spend, budget int64) string {
-	return fmt.Sprintf("Guance spending from %s to %s is %s CNY, over the monthly budget of %d CNY.", s.start, s.end, s.totalText(), budget)
+// priced is an amount as the module prints it: followed by its currency, or bare without one.
+func priced(amount any, currency string) string {
+	if currency == "" {
+		return fmt.Sprint(amount)
+	}
+	return fmt.Sprintf("%v %s", amount, currency)
 }
 
-func nearMonthlyBudget(s spend, budget int64, threshold string) string {
-	return fmt.Sprintf("Guance spending from %s to %s is %s CNY, %s%% of the monthly budget of %d CNY (the warning threshold is %s%%).",
-		s.start, s.end, s.totalText(), usedPercent(s.total, budget), budget, threshold)
+func overMonthlyBudget(s spend, budget int64, currency string) string {
+	return fmt.Sprintf("Guance spending from %s to %s is %s, over the monthly budget of %s.",
+		s.start, s.end, priced(s.totalText(), currency), priced(budget, currency))
 }
 
-func belowBalanceFloor(t *testing.T, floor int64) string {
+func nearMonthlyBudget(s spend, budget int64, threshold, currency string) string {
+	return fmt.Sprintf("Guance spending from %s to %s is %s, %s%% of the monthly budget of %s (the warning threshold is %s%%).",
+		s.start, s.end, priced(s.totalText(), currency), usedPercent(s.total, budget), priced(budget, currency), threshold)
+}
+
+func belowBalanceFloor(t *testing.T, floor int64, currency string) string {
 	t.Helper()
-	return fmt.Sprintf("The Guance account balance is %s CNY, below the floor of %d CNY: top up the account, or lower balance_floor.",
-		simBalanceText(t), floor)
+	return fmt.Sprintf("The Guance account balance is %s, below the floor of %s: top up the account, or lower balance_floor.",
+		priced(simBalanceText(t), currency), priced(floor, currency))
 }
 
 // costGuardCase runs examples/cost-guard as a user would: the provider block is empty, so
@@ -195,6 +208,7 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":         config.StringVariable("2024-03-31"),
+			"currency":      config.StringVariable(guideCurrency),
 			"warn_at_ratio": config.FloatVariable(0.5),
 			"product_budgets": config.MapVariable(map[string]config.Variable{
 				"Log": config.IntegerVariable(50000), "Metric": config.IntegerVariable(5000),
@@ -202,7 +216,7 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
-				nearMonthlyBudget(march, 100000, "50"),
+				nearMonthlyBudget(march, 100000, "50", guideCurrency),
 				fmt.Sprintf("Guance products near their budgets: Log has cost %s CNY, %s%% of its budget of 50000 CNY; Metric has cost %s CNY, %s%% of its budget of 5000 CNY.",
 					march.productText("Log"), usedPercent(march.byProduct["Log"], 50000),
 					march.productText("Metric"), usedPercent(march.byProduct["Metric"], 5000)),
@@ -214,30 +228,50 @@ func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
 	}))
 }
 
+// A threshold such as 0.3, which binary arithmetic cannot hold, still reads as 30% in the
+// message; without a currency, the amounts print bare.
+func TestCostGuardWarningNamesTheThresholdAsTheUserWroteIt(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-15")
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{
+			"as_of":         config.StringVariable("2024-03-15"),
+			"warn_at_ratio": config.FloatVariable(0.3),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
+				nearMonthlyBudget(march, 100000, "30", ""),
+				fmt.Sprintf("Guance products near their budgets: Session Replay has cost %s, %s%% of its budget of 10000.",
+					march.productText("Session Replay"), usedPercent(march.byProduct["Session Replay"], 10000)),
+			}}},
+		},
+	}))
+}
+
 // forecastOverBudget is the cost guard's forecast warning for March 2024 as of the 15th with
 // the default 7-day lookback, its figures from the simulator's records by the documented rule.
-func forecastOverBudget(t *testing.T, budget int64) string {
+func forecastOverBudget(t *testing.T, budget int64, currency string) string {
 	t.Helper()
 	bill := simBill(t, "2024-03-01", "2024-03-15")
 	actual := sumDays(bill.byDay, 1, 15)
 	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
 	forecast := new(big.Rat).Add(actual, new(big.Rat).Mul(rate, big.NewRat(16, 1)))
-	return fmt.Sprintf("At the run rate of the last 7 days (%s CNY a day), Guance spending from 2024-03-01 to 2024-03-31 is "+
-		"forecast at %s CNY, over the monthly budget of %d CNY: %s CNY up to 2024-03-15, 16 days to go.",
-		decimalText(rate), decimalText(forecast), budget, decimalText(actual))
+	return fmt.Sprintf("At the run rate of the last 7 days (%s a day), Guance spending from 2024-03-01 to 2024-03-31 is "+
+		"forecast at %s, over the monthly budget of %s: %s up to 2024-03-15, 16 days to go.",
+		priced(decimalText(rate), currency), priced(decimalText(forecast), currency), priced(budget, currency), priced(decimalText(actual), currency))
 }
 
-// Half way through March the spending is well within a budget of 60000 CNY, but the run rate
+// Half way through March the spending is well within a budget of 60000, but the run rate
 // carries the month past it: the forecast check warns, the threshold check does not.
 func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
+			"currency":       config.StringVariable(guideCurrency),
 			"monthly_budget": config.IntegerVariable(60000),
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
-				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{forecastOverBudget(t, 60000)}},
+				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{forecastOverBudget(t, 60000, guideCurrency)}},
 				expectCheck{address: costGuardWarn, status: tfjson.CheckStatusPass},
 				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusPass},
 			},
@@ -246,7 +280,8 @@ func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
 }
 
 // A day that cost more than spike_ratio times the days before it warns, and so does a budget
-// key that nothing was billed under, such as "Logs" for "Log".
+// key that nothing was billed under, such as "Logs" for "Log". Without a currency, the
+// amounts print bare.
 func TestCostGuardWarnsOfASpikeAndOfABudgetKeyNeverBilled(t *testing.T) {
 	bill := simBill(t, "2024-03-01", "2024-03-15")
 	ratio := round6(new(big.Rat).Quo(new(big.Rat).Mul(bill.byDay["2024-03-15"], big.NewRat(7, 1)), sumDays(bill.byDay, 8, 14)))
@@ -261,7 +296,7 @@ func TestCostGuardWarnsOfASpikeAndOfABudgetKeyNeverBilled(t *testing.T) {
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
 				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{fmt.Sprintf(
-					"Guance spending on 2024-03-15 was %s CNY, %s times the daily mean of the 7 days before it (the spike threshold is 1.2).",
+					"Guance spending on 2024-03-15 was %s, %s times the daily mean of the 7 days before it (the spike threshold is 1.2).",
 					decimalText(bill.byDay["2024-03-15"]), decimalText(ratio))}},
 				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusFail, problems: []string{
 					`product_budgets names items with no bill from 2024-03-01 to 2024-03-15: "Kubernetes", "Logs". A misspelt key never ` +
@@ -281,7 +316,7 @@ func TestCostGuardOnAMonthsFirstDayHasNoRatioAndPasses(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of": config.StringVariable("2024-03-01"),
-			// One day carried over the month is 102,038.98 CNY, over the default budget.
+			// One day carried over the month is 102,038.98, over the default budget.
 			"monthly_budget": config.IntegerVariable(200000),
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -301,14 +336,16 @@ func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
+			"currency":       config.StringVariable(guideCurrency),
 			"monthly_budget": config.IntegerVariable(1000),
 		},
 		ExpectError: errorLike("Resource postcondition failed",
-			overMonthlyBudget(march, 1000)),
+			overMonthlyBudget(march, 1000, guideCurrency)),
 	}))
 }
 
-// Only the products over their budgets are named, each with its spend and its budget.
+// Only the products over their budgets are named, each with its spend and its budget, bare
+// without a currency.
 func TestCostGuardBlocksPlanOverProductBudgetNamingTheProduct(t *testing.T) {
 	march := simSpend(t, "2024-03-01", "2024-03-31")
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
@@ -322,8 +359,8 @@ func TestCostGuardBlocksPlanOverProductBudgetNamingTheProduct(t *testing.T) {
 		},
 		ExpectError: regexp.MustCompile(errorLike(
 			"Guance spending from 2024-03-01 to 2024-03-31 is over a product budget:",
-			"Log has cost "+march.productText("Log")+" CNY, over its budget of 20000 CNY;",
-			"Metric has cost "+march.productText("Metric")+" CNY, over its budget of 100 CNY.",
+			"Log has cost "+march.productText("Log")+", over its budget of 20000;",
+			"Metric has cost "+march.productText("Metric")+", over its budget of 100.",
 		).String() + `\s*$`),
 	}))
 }
@@ -333,9 +370,19 @@ func TestCostGuardBlocksPlanBelowBalanceFloor(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":         config.StringVariable("2024-03-15"),
+			"currency":      config.StringVariable(guideCurrency),
 			"balance_floor": config.IntegerVariable(20000),
 		},
-		ExpectError: errorLike("Resource postcondition failed", belowBalanceFloor(t, 20000)),
+		ExpectError: errorLike("Resource postcondition failed", belowBalanceFloor(t, 20000, guideCurrency)),
+	}))
+}
+
+// A currency is a code printed after amounts as fact, so a symbol or a lower-case code is
+// refused rather than printed.
+func TestCostGuardRefusesACurrencyThatIsNotAnISOCode(t *testing.T) {
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: config.Variables{"currency": config.StringVariable("¥")},
+		ExpectError:     errorLike(`currency must be an ISO 4217 code of three capital letters, such as "CNY" or "USD", or "" to print amounts bare; got "¥".`),
 	}))
 }
 
@@ -367,15 +414,87 @@ func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
 		}
 	}
 	for _, message := range []string{
-		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000),
-		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50"),
-		belowBalanceFloor(t, 20000),
-		forecastOverBudget(t, 60000),
+		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000, guideCurrency),
+		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50", guideCurrency),
+		belowBalanceFloor(t, 20000, guideCurrency),
+		forecastOverBudget(t, 60000, guideCurrency),
 	} {
 		if !errorLike(message).MatchString(guide) {
 			t.Errorf("the guide does not quote the cost guard's message %q", message)
 		}
 	}
+}
+
+// costGuardRootCopy copies examples/cost-guard-root into a directory of the test's, with the
+// module's relative source made absolute: the harness runs Terraform in a working directory
+// of its own, where ../cost-guard is nothing. The harness's terraform init then installs the
+// local module, with no registry involved. (It inits a step's ConfigDirectory, not its Config.)
+func costGuardRootCopy(t *testing.T) string {
+	t.Helper()
+	module, err := filepath.Abs(costGuardDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const source = `source = "../cost-guard"`
+	dir := t.TempDir()
+	calls := 0
+	for _, file := range []string{"main.tf", "variables.tf", "outputs.tf"} {
+		text := readFile(t, costGuardRootDir+"/"+file)
+		calls += strings.Count(text, source)
+		text = strings.ReplaceAll(text, source, fmt.Sprintf("source = %q", module))
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 2 {
+		t.Fatalf("examples/cost-guard-root calls ../cost-guard %d times, not twice; update this test with the example", calls)
+	}
+	return dir
+}
+
+// The root example calls the module twice, for the month so far and for the whole of last
+// month, through the provider it configures once; the currency it states reaches every
+// message of both calls.
+func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
+	march := simSpend(t, "2024-03-01", "2024-03-15")
+	february := simSpend(t, "2024-02-01", "2024-02-29")
+	period := func(s spend) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"start_date": knownvalue.StringExact(s.start), "end_date": knownvalue.StringExact(s.end),
+		})
+	}
+	sim := newSim(t, guancesim.Options{})
+	t.Setenv(EnvEndpoint, sim.URL())
+	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
+	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
+	resource.UnitTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: factories(),
+		ConfigDirectory:          config.StaticDirectory(costGuardRootCopy(t)),
+		// A budget that February passes the warning threshold of and March does not.
+		ConfigVariables: config.Variables{
+			"as_of":          config.StringVariable("2024-03-15"),
+			"monthly_budget": config.IntegerVariable(80000),
+		},
+		// The harness cannot read a state with child modules, so the step plans only.
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPreRefresh: []plancheck.PlanCheck{
+				expectCheck{address: "module.this_month." + costGuardWarn, status: tfjson.CheckStatusPass},
+				expectCheck{address: "module.last_month." + costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
+					nearMonthlyBudget(february, 80000, "80", "CNY"),
+					fmt.Sprintf("Guance products near their budgets: Session Replay has cost %s CNY, %s%% of its budget of 10000 CNY.",
+						february.productText("Session Replay"), usedPercent(february.byProduct["Session Replay"], 10000)),
+				}},
+				plancheck.ExpectKnownOutputValue("this_month", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"period": period(march), "total_billing_result": knownvalue.NumberExact(num(march.totalText())),
+				})),
+				plancheck.ExpectKnownOutputValue("last_month", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"period": period(february), "total_billing_result": knownvalue.NumberExact(num(february.totalText())),
+				})),
+			},
+		},
+	}}})
 }
 
 // checkScopedRead finds a data source inside a check block: Terraform reads it again at

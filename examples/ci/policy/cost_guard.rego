@@ -5,6 +5,7 @@
 #   guance_billing_details, and denies it when the spending read during the plan is over the
 #   budgets in data.guance_budgets: "monthly" for the total, "products" per product_detail;
 #   and, when it reads guance_billing_balance, when the balance is below "balance_floor".
+#   Its messages print amounts followed by "currency" (such as "CNY"), or bare without it.
 #   It warns when a guance_billing_forecast read is forecast over "monthly", when its latest
 #   day costs more than "spike_ratio" times the days before it, and when a product budget
 #   names an item that a details read's period never billed (a misspelt key never trips).
@@ -21,12 +22,18 @@ reads(type) := {read |
 
 billing_reads := reads("guance_billing_details")
 
+# An amount followed by the budgets' "currency", an ISO 4217 code such as "CNY", or bare
+# without one: the Guance API reports no currency, so the policy states none of its own.
+money(amount) := sprintf("%v %s", [amount, data.guance_budgets.currency]) if {
+	data.guance_budgets.currency != ""
+} else := sprintf("%v", [amount])
+
 deny contains msg if {
 	some read in billing_reads
 	read.values.total_billing_result > data.guance_budgets.monthly
-	msg := sprintf("%s: Guance spending from %s to %s is %v CNY, over the budget of %v CNY.", [
+	msg := sprintf("%s: Guance spending from %s to %s is %s, over the budget of %s.", [
 		read.address, read.values.start_date, read.values.end_date,
-		read.values.total_billing_result, data.guance_budgets.monthly,
+		money(read.values.total_billing_result), money(data.guance_budgets.monthly),
 	])
 }
 
@@ -35,8 +42,8 @@ deny contains msg if {
 	some product, budget in object.get(data.guance_budgets, "products", {})
 	spend := object.get(read.values.totals_by_product, product, 0)
 	spend > budget
-	msg := sprintf("%s: %s has cost %v CNY from %s to %s, over its budget of %v CNY.", [
-		read.address, product, spend, read.values.start_date, read.values.end_date, budget,
+	msg := sprintf("%s: %s has cost %s from %s to %s, over its budget of %s.", [
+		read.address, product, money(spend), read.values.start_date, read.values.end_date, money(budget),
 	])
 }
 
@@ -44,8 +51,8 @@ deny contains msg if {
 deny contains msg if {
 	some read in reads("guance_billing_balance")
 	read.values.total_balance < data.guance_budgets.balance_floor
-	msg := sprintf("%s: the Guance account balance is %v CNY, below the floor of %v CNY.", [
-		read.address, read.values.total_balance, data.guance_budgets.balance_floor,
+	msg := sprintf("%s: the Guance account balance is %s, below the floor of %s.", [
+		read.address, money(read.values.total_balance), money(data.guance_budgets.balance_floor),
 	])
 }
 
@@ -74,9 +81,9 @@ warn contains msg if {
 	some read in forecast_reads
 	is_number(read.values.forecast_billing_result)
 	read.values.forecast_billing_result > data.guance_budgets.monthly
-	msg := sprintf("%s: Guance spending from %s to %s is forecast at %v CNY at the run rate of %v CNY a day, over the budget of %v CNY.", [
+	msg := sprintf("%s: Guance spending from %s to %s is forecast at %s at the run rate of %s a day, over the budget of %s.", [
 		read.address, read.values.start_date, read.values.end_date,
-		read.values.forecast_billing_result, read.values.daily_run_rate, data.guance_budgets.monthly,
+		money(read.values.forecast_billing_result), money(read.values.daily_run_rate), money(data.guance_budgets.monthly),
 	])
 }
 
@@ -85,8 +92,8 @@ warn contains msg if {
 	some read in forecast_reads
 	is_number(read.values.latest_day_ratio)
 	read.values.latest_day_ratio > data.guance_budgets.spike_ratio
-	msg := sprintf("%s: Guance spending on %s was %v CNY, %v times the daily mean of the days before it, over the spike ratio of %v.", [
-		read.address, read.values.as_of, read.values.latest_day_billing_result,
+	msg := sprintf("%s: Guance spending on %s was %s, %v times the daily mean of the days before it, over the spike ratio of %v.", [
+		read.address, read.values.as_of, money(read.values.latest_day_billing_result),
 		read.values.latest_day_ratio, data.guance_budgets.spike_ratio,
 	])
 }

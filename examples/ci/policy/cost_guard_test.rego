@@ -2,7 +2,7 @@ package guance.cost_guard_test
 
 import data.guance.cost_guard
 
-budgets := {"monthly": 1000, "products": {"Log": 500, "Session Replay": 100}}
+budgets := {"monthly": 1000, "products": {"Log": 500, "Session Replay": 100}, "currency": "CNY"}
 
 # A plan that read March 2024, with these values, in the root module.
 plan_with(values) := {"prior_state": {"values": {"root_module": {"resources": [{
@@ -128,4 +128,10 @@ test_budget_key_never_billed_warns if {
 	read := plan_with({"total_billing_result": 10, "totals_by_product": {"Log": 10}, "billed_product_details": ["Log", "Metric"]})
 	cost_guard.warn == {"data.guance_billing_details.month: the budget for \"Session Replay\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details."} with input as read
 		with data.guance_budgets as budgets
+}
+
+# Without a currency in the budgets, amounts print bare: the policy does not guess one.
+test_amounts_print_bare_without_a_currency if {
+	cost_guard.deny == {"data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 1000.01, over the budget of 1000."} with input as plan_with({"total_billing_result": 1000.01, "totals_by_product": {}})
+		with data.guance_budgets as object.remove(budgets, ["currency"])
 }

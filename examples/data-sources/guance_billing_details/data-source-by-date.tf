@@ -1,4 +1,4 @@
-# A spike guard: block the plan when any of the last 30 complete days cost more than 5000 CNY.
+# A spike guard: block the plan when any of the last 30 complete days cost more than 5000 (in the currency the site bills in).
 # totals_by_date maps each billing day (YYYY-MM-DD) to its exact total, so no records are
 # needed.
 locals {
@@ -13,8 +13,8 @@ data "guance_billing_details" "last_30_days" {
   lifecycle {
     postcondition {
       condition = alltrue([for day, total in self.totals_by_date : total <= 5000])
-      error_message = "Guance spending was over 5000 CNY a day on ${join(", ", [
-        for day, total in self.totals_by_date : "${day} (${total} CNY)" if total > 5000
+      error_message = "Guance spending was over 5000 a day on ${join(", ", [
+        for day, total in self.totals_by_date : "${day} (${total})" if total > 5000
       ])}."
     }
   }

@@ -1,4 +1,4 @@
-# Warn, without blocking, when last month cost more than 60000 CNY. A failed check block is a
+# Warn, without blocking, when last month cost more than 60000. A failed check block is a
 # warning: the plan and the apply still succeed. The data source inside the check block is
 # read only for the check, and a failure to read it is reported as a warning too.
 locals {
@@ -14,6 +14,6 @@ check "last_month_spending" {
 
   assert {
     condition     = data.guance_billing_details.last_month.total_billing_result <= 60000
-    error_message = "Guance spending from ${local.last_month.start_date} to ${local.last_month.end_date} was ${data.guance_billing_details.last_month.total_billing_result} CNY, over the 60000 CNY warning threshold."
+    error_message = "Guance spending from ${local.last_month.start_date} to ${local.last_month.end_date} was ${data.guance_billing_details.last_month.total_billing_result}, over the warning threshold of 60000."
   }
 }

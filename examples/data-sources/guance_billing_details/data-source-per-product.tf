@@ -21,7 +21,7 @@ data "guance_billing_details" "q1" {
       ])
       error_message = join("; ", [
         for product, budget in var.product_budgets :
-        "${product} cost ${lookup(self.totals_by_product, product, 0)} CNY in Q1 2024, over its budget of ${budget * 3} CNY"
+        "${product} cost ${lookup(self.totals_by_product, product, 0)} in Q1 2024, over its budget of ${budget * 3}"
         if lookup(self.totals_by_product, product, 0) > budget * 3
       ])
     }

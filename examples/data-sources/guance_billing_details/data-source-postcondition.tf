@@ -14,7 +14,7 @@ data "guance_billing_details" "month_to_date" {
   lifecycle {
     postcondition {
       condition     = self.total_billing_result <= 100000
-      error_message = "Guance spending from ${local.month.start_date} to ${local.month.end_date} is ${self.total_billing_result} CNY, over the 100000 CNY monthly budget."
+      error_message = "Guance spending from ${local.month.start_date} to ${local.month.end_date} is ${self.total_billing_result}, over the monthly budget of 100000."
     }
   }
 }

@@ -22,7 +22,7 @@ data "guance_billing_forecast" "month" {
 check "month_forecast" {
   assert {
     condition     = coalesce(data.guance_billing_forecast.month.forecast_billing_result, 0) <= var.monthly_budget
-    error_message = "This month is forecast at ${coalesce(data.guance_billing_forecast.month.forecast_billing_result, 0)} CNY, over the budget of ${var.monthly_budget} CNY."
+    error_message = "This month is forecast at ${coalesce(data.guance_billing_forecast.month.forecast_billing_result, 0)}, over the budget of ${var.monthly_budget}."
   }
   assert {
     condition     = coalesce(data.guance_billing_forecast.month.latest_day_ratio, 0) <= 3
