@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// Scaled-down slowness bounds: 100ms stands for the idle timeout's 30s, 200ms for the
-// request timeout's 2m and 300ms for the read's 3m.
+// Scaled-down slowness bounds: 500ms stands for the idle timeout's 30s, 1s for the request
+// timeout's 2m and 1.5s for the read's 3m. Shorter ones let a loaded machine's delays eat the
+// second attempt's share before its request reaches the server.
 func scaledSlowness(cfg *Config) {
-	cfg.IdleTimeout, cfg.RequestTimeout, cfg.MaxReadTime = 100*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond
+	cfg.IdleTimeout, cfg.RequestTimeout, cfg.MaxReadTime = 500*time.Millisecond, time.Second, 1500*time.Millisecond
 }
 
 // A body that stops arriving is cut off after the idle timeout, well before the request
@@ -30,7 +31,7 @@ func TestABodyWithoutProgressIsCutOffAndAskedAgain(t *testing.T) {
 	if err != nil || len(d.Records) != 2 || calls.Load() != 2 {
 		t.Fatalf("%d requests: %v", calls.Load(), err)
 	}
-	if log := logger.String(); !strings.Contains(log, "the answer broke off after 23 bytes: no data for 100ms (the answer stalled)") {
+	if log := logger.String(); !strings.Contains(log, "the answer broke off after 23 bytes: no data for 500ms (the answer stalled)") {
 		t.Errorf("the retry does not say the answer stalled:\n%s", log)
 	}
 }
@@ -57,7 +58,7 @@ func TestAServerThatKeepsTricklingIsGivenUpOnAsTooSlow(t *testing.T) {
 	if !errors.As(err, &tooSlow) || calls.Load() != 2 || tooSlow.Attempts != 2 {
 		t.Fatalf("%d requests: %v", calls.Load(), err)
 	}
-	if want := "the API is too slow: 300ms over 2 attempts brought no complete answer"; !strings.Contains(err.Error(), want) {
+	if want := "the API is too slow: 1.5s over 2 attempts brought no complete answer"; !strings.Contains(err.Error(), want) {
 		t.Errorf("err %q lacks %q", err, want)
 	}
 }
