@@ -127,7 +127,7 @@ func costGuardCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
 	for i := range steps {
 		steps[i].ConfigDirectory = config.StaticDirectory(costGuardDir)
-		steps[i].ProtoV6ProviderFactories = factories()
+		steps[i].ProtoV6ProviderFactories = protoV6ProviderFactories
 	}
 	return resource.TestCase{Steps: steps}
 }
@@ -397,7 +397,7 @@ func TestExamplesRunAgainstTheSimulator(t *testing.T) {
 			sim := newSim(t, guancesim.Options{})
 			example := readFile(t, file)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:             simProvider(sim) + example,
 					ExpectNonEmptyPlan: checkScopedRead.MatchString(example),
@@ -417,7 +417,7 @@ func TestFiltersExampleTotalsCoverOnlyTheKeptRecords(t *testing.T) {
 	}
 	sim := newSim(t, guancesim.Options{})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: exampleConfig(t, sim, "data-sources/guance_billing_details/data-source-filters.tf"),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -453,7 +453,7 @@ func TestProviderExamplesConfigureTheProvider(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:             readFile(t, file) + deferredRead,
 					PlanOnly:           true,

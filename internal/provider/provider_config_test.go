@@ -15,6 +15,7 @@ import (
 )
 
 func TestProviderRefusesBadConfiguration(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		provider string
 		want     []string
@@ -64,6 +65,7 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			failsWith(t, billingConfig(tc.provider, "2024-03-01", "2024-03-01"), tc.want...)
 		})
 	}
@@ -91,6 +93,7 @@ func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
 // A token that comes from another resource is unknown while planning: the read says why it
 // cannot happen yet, and nothing crashes.
 func TestProviderWithUnknownConfigurationExplainsInsteadOfCrashing(t *testing.T) {
+	t.Parallel()
 	failsWith(t, `
 resource "terraform_data" "token" {
   input = "later"

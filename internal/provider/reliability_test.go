@@ -100,6 +100,7 @@ func planUnderTheScaledLimit(t *testing.T, tune func(*guance.Config)) []int {
 // With the client paced at the simulator's limit, a dozen data sources plan without one rate
 // limit answer: each command sends exactly one request per data source, none retried.
 func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
+	t.Parallel()
 	sent := planUnderTheScaledLimit(t, func(c *guance.Config) {
 		fastRetries(c)
 		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
@@ -127,6 +128,7 @@ func TestAClientPacedAboveTheLimitIsRefusedAndRetries(t *testing.T) {
 // Data sources that read the same period share one request per run, whatever Terraform's
 // parallel reads do.
 func TestIdenticalReadsInOneRunShareOneRequest(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	commands := &perCommand{sim: sim, tune: fastRetries}
 	var config strings.Builder
@@ -158,6 +160,7 @@ func TestIdenticalReadsInOneRunShareOneRequest(t *testing.T) {
 // A smaller soak through Terraform: with 30% of the answers transient faults of every kind, a
 // plan of sixteen periods still gives each one its exact total.
 func TestPlansRideOutTransientFaultsWithExactTotals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.SetFaultRate(0.3, 7, guancesim.TransientFaults()...)
 	const sources = 16
