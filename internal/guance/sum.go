@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/decimaltext"
 )
 
 // amount accumulates an exact decimal sum. While the sum fits, it is an int64 count of
@@ -24,7 +26,7 @@ func (a *amount) add(d Decimal) {
 		return
 	}
 	if a.big == nil {
-		if m, s, _, ok := d.Small(); ok && s <= maxFastScale && a.addSmall(m, s) {
+		if f, ok := decimaltext.ParseFixed(d.String()); ok && f.Scale <= maxFastScale && a.addUnits(f.Units, f.Scale) {
 			return
 		}
 		b := a.value()
@@ -33,8 +35,8 @@ func (a *amount) add(d Decimal) {
 	*a.big = a.big.Add(d.Exact())
 }
 
-// addSmall adds m × 10^-s in the int64 form, or reports false when that would overflow.
-func (a *amount) addSmall(m int64, s int) bool {
+// addUnits adds m × 10^-s in the int64 form, or reports false when that would overflow.
+func (a *amount) addUnits(m int64, s int) bool {
 	units, scale := a.units, a.scale
 	for scale < s {
 		if units > math.MaxInt64/10 || units < math.MinInt64/10 {
