@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/shopspring/decimal"
 )
 
 // BalancePath is the endpoint for what the account has left to pay with.
@@ -22,8 +21,8 @@ type Balance struct {
 }
 
 // Total is the exact sum of the balances; null ones count as zero.
-func (b *Balance) Total() decimal.Decimal {
-	return b.Cash.Exact().Add(b.Coupon.Exact()).Add(b.StoredCard.Exact())
+func (b *Balance) Total() Decimal {
+	return decimalOf(b.Cash.Exact().Add(b.Coupon.Exact()).Add(b.StoredCard.Exact()))
 }
 
 // BillingBalance reads the account's balances. Every read of one client shares the first

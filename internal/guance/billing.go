@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/shopspring/decimal"
 )
 
 // BillingDetailsPath is the endpoint for a workspace's billing records over a period.
@@ -133,22 +132,22 @@ func (d *BillingDetails) Select(f Filter) []*BillingRecord {
 // Totals are exact sums of billingResult (and of originAmount) over a set of records. Null
 // amounts count as zero; records without the grouping value are summed under "".
 type Totals struct {
-	BillingResult decimal.Decimal
-	OriginAmount  decimal.Decimal
-	ByProduct     map[string]decimal.Decimal // by productDetail
-	ByDate        map[string]decimal.Decimal // by day, YYYY-MM-DD
-	ByMonth       map[string]decimal.Decimal // by calendar month, YYYY-MM
-	ByMeasurement map[string]decimal.Decimal // by measurement (tag6 or billingKey)
+	BillingResult Decimal
+	OriginAmount  Decimal
+	ByProduct     map[string]Decimal // by productDetail
+	ByDate        map[string]Decimal // by day, YYYY-MM-DD
+	ByMonth       map[string]Decimal // by calendar month, YYYY-MM
+	ByMeasurement map[string]Decimal // by measurement (tag6 or billingKey)
 	// Products holds every amount summed per productDetail; ByProduct is its billing results.
 	Products map[string]ProductTotals
 }
 
 // ProductTotals are the exact sums of one product's records.
 type ProductTotals struct {
-	BillingResult   decimal.Decimal
-	OriginAmount    decimal.Decimal
-	DeductionAmount decimal.Decimal
-	Count           decimal.Decimal
+	BillingResult   Decimal
+	OriginAmount    Decimal
+	DeductionAmount Decimal
+	Count           Decimal
 }
 
 // productSums accumulates ProductTotals.
@@ -183,16 +182,16 @@ func Sum(records []*BillingRecord) Totals {
 		byMonth.add(keys[1], r.BillingResult)
 	}
 	t := Totals{
-		BillingResult: billed.value(), OriginAmount: origin.value(),
-		ByProduct: make(map[string]decimal.Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
-		ByDate: byDate.values(), ByMonth: byMonth.values(), ByMeasurement: byMeasurement.values(),
+		BillingResult: billed.total(), OriginAmount: origin.total(),
+		ByProduct: make(map[string]Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
+		ByDate: byDate.totals(), ByMonth: byMonth.totals(), ByMeasurement: byMeasurement.totals(),
 	}
 	for name, p := range products {
 		t.Products[name] = ProductTotals{
-			BillingResult: p.billed.value(), OriginAmount: p.origin.value(),
-			DeductionAmount: p.deduction.value(), Count: p.count.value(),
+			BillingResult: p.billed.total(), OriginAmount: p.origin.total(),
+			DeductionAmount: p.deduction.total(), Count: p.count.total(),
 		}
-		t.ByProduct[name] = p.billed.value()
+		t.ByProduct[name] = t.Products[name].BillingResult
 	}
 	return t
 }

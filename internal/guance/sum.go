@@ -66,6 +66,9 @@ func (a *amount) value() decimal.Decimal {
 	return decimal.New(a.units, -int32(a.scale)) //nolint:gosec // scale is at most maxFastScale
 }
 
+// total is the sum as a Decimal, the one decimal type the client hands out.
+func (a *amount) total() Decimal { return decimalOf(a.value()) }
+
 // amounts sums per key.
 type amounts map[string]*amount
 
@@ -78,10 +81,19 @@ func (m amounts) add(key string, d Decimal) {
 	a.add(d)
 }
 
-func (m amounts) values() map[string]decimal.Decimal {
-	out := make(map[string]decimal.Decimal, len(m))
+// sum is key's sum, 0 when nothing was added under it.
+func (m amounts) sum(key string) decimal.Decimal {
+	if a, ok := m[key]; ok {
+		return a.value()
+	}
+	return decimal.Zero
+}
+
+// totals is every key's sum.
+func (m amounts) totals() map[string]Decimal {
+	out := make(map[string]Decimal, len(m))
 	for k, a := range m {
-		out[k] = a.value()
+		out[k] = a.total()
 	}
 	return out
 }

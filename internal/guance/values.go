@@ -44,6 +44,10 @@ func (d Decimal) IsNull() bool { return d.text == "" }
 // String is the decimal text, "" when null.
 func (d Decimal) String() string { return d.text }
 
+// decimalOf is the result of exact arithmetic as a Decimal; its text is the shortest form of
+// the value.
+func decimalOf(v decimal.Decimal) Decimal { return Decimal{text: v.String()} }
+
 // Exact is the value for arithmetic; null counts as zero.
 func (d Decimal) Exact() decimal.Decimal {
 	if d.text == "" {

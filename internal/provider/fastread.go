@@ -46,7 +46,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/tfmsgpack"
@@ -254,8 +253,8 @@ func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals g
 			}
 			writeRecords(w, records)
 		},
-		"total_billing_result":   func(w *tfmsgpack.Writer) { writeSum(w, totals.BillingResult) },
-		"total_origin_amount":    func(w *tfmsgpack.Writer) { writeSum(w, totals.OriginAmount) },
+		"total_billing_result":   func(w *tfmsgpack.Writer) { writeDecimal(w, totals.BillingResult) },
+		"total_origin_amount":    func(w *tfmsgpack.Writer) { writeDecimal(w, totals.OriginAmount) },
 		"totals_by_product":      func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByProduct) },
 		"totals_by_date":         func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByDate) },
 		"totals_by_measurement":  func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByMeasurement) },
@@ -295,13 +294,13 @@ func writeProductTotals(w *tfmsgpack.Writer, products map[string]guance.ProductT
 		w.String(name)
 		w.ObjectHeader(4)
 		w.String("billing_result")
-		writeSum(w, p.BillingResult)
+		writeDecimal(w, p.BillingResult)
 		w.String("count")
-		writeSum(w, p.Count)
+		writeDecimal(w, p.Count)
 		w.String("deduction_amount")
-		writeSum(w, p.DeductionAmount)
+		writeDecimal(w, p.DeductionAmount)
 		w.String("origin_amount")
-		writeSum(w, p.OriginAmount)
+		writeDecimal(w, p.OriginAmount)
 	}
 }
 
@@ -354,14 +353,11 @@ func writeDecimal(w *tfmsgpack.Writer, d guance.Decimal) {
 	w.Number(d.String())
 }
 
-// writeSum writes an exact total.
-func writeSum(w *tfmsgpack.Writer, d decimal.Decimal) { w.Number(d.String()) }
-
 // writeNumberMap writes a map(number) with its keys sorted, so equal states are equal bytes.
-func writeNumberMap(w *tfmsgpack.Writer, m map[string]decimal.Decimal) {
+func writeNumberMap(w *tfmsgpack.Writer, m map[string]guance.Decimal) {
 	w.ObjectHeader(len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		w.String(k)
-		writeSum(w, m[k])
+		writeDecimal(w, m[k])
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -167,12 +167,16 @@ func TestPlansRideOutTransientFaultsWithExactTotals(t *testing.T) {
 	var checks []statecheck.StateCheck
 	for i := range sources {
 		day := guance.Date{Year: 2024, Month: time.March, Day: 1}.AddDays(i)
-		total := decimal.Zero
+		total := new(big.Rat)
 		for _, r := range guancesim.Records(guancesim.Options{}, day.Time(), day.Time()) {
-			total = total.Add(decimal.RequireFromString(r.Text("billingResult")))
+			amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+			if !ok {
+				t.Fatalf("the simulator billed %q", r.Text("billingResult"))
+			}
+			total.Add(total, amount)
 		}
 		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.guance_billing_details.day%d", i),
-			at("total_billing_result"), knownvalue.NumberExact(num(total.String()))))
+			at("total_billing_result"), knownvalue.NumberExact(num(decimalText(total)))))
 	}
 	// Retries take the run past the API's 20 requests a minute, which the client would wait
 	// out; this simulator enforces no limit, so the client need not pace.
