@@ -29,7 +29,7 @@ func (b *Balance) Total() Decimal {
 // successful answer: a plan sees one balance however many data sources read it, and spends
 // one request of the API's 20 a minute on it.
 func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
-	return c.balance.do(ctx, BalancePath, c.fetchBalance)
+	return c.balance.read(ctx, BalancePath, c.fetchBalance)
 }
 
 func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
@@ -52,10 +52,10 @@ var balanceFields = []string{"cashBalance", "couponBalance", "storedCardBalance"
 // ("None", "", null, or left out); anything else is refused with the field and value named.
 // An object with none of the balances is not a balance answer at all.
 func (b *Balance) decode(scrub *scrubber) contentDecoder {
-	return func(dec *jsontext.Decoder) error { return b.decodeWith(dec, newRecordDecoder(scrub)) }
+	return func(dec *jsontext.Decoder) error { return b.decodeWith(dec, newFieldDecoder(scrub)) }
 }
 
-func (b *Balance) decodeWith(dec *jsontext.Decoder, values *recordDecoder) error {
+func (b *Balance) decodeWith(dec *jsontext.Decoder, values *fieldDecoder) error {
 	found := 0
 	var bad error
 	err := decodeObject(dec, "an object with "+strings.Join(balanceFields, ", "), func(name string, dec *jsontext.Decoder) error {

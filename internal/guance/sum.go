@@ -97,3 +97,70 @@ func (m amounts) totals() map[string]Decimal {
 	}
 	return out
 }
+
+// Totals are exact sums of billingResult (and of originAmount) over a set of records. Null
+// amounts count as zero; records without the grouping value are summed under "".
+type Totals struct {
+	BillingResult Decimal
+	OriginAmount  Decimal
+	ByProduct     map[string]Decimal // by productDetail
+	ByDate        map[string]Decimal // by day, YYYY-MM-DD
+	ByMonth       map[string]Decimal // by calendar month, YYYY-MM
+	ByMeasurement map[string]Decimal // by measurement (tag6 or billingKey)
+	// Products holds every amount summed per productDetail; ByProduct is its billing results.
+	Products map[string]ProductTotals
+}
+
+// ProductTotals are the exact sums of one product's records.
+type ProductTotals struct {
+	BillingResult   Decimal
+	OriginAmount    Decimal
+	DeductionAmount Decimal
+	Count           Decimal
+}
+
+// productSums accumulates ProductTotals.
+type productSums struct{ billed, origin, deduction, count amount }
+
+// Sum totals the records exactly.
+func Sum(records []*BillingRecord) Totals {
+	var billed, origin amount
+	byDate, byMonth, byMeasurement := amounts{}, amounts{}, amounts{}
+	products := map[string]*productSums{}
+	days := map[Date][2]string{} // each day's YYYY-MM-DD and YYYY-MM, formatted once
+	for _, r := range records {
+		billed.add(r.BillingResult)
+		origin.add(r.OriginAmount)
+		p, ok := products[r.ProductDetail.Value()]
+		if !ok {
+			p = &productSums{}
+			products[r.ProductDetail.Value()] = p
+		}
+		p.billed.add(r.BillingResult)
+		p.origin.add(r.OriginAmount)
+		p.deduction.add(r.DeductionAmount)
+		p.count.add(r.Count)
+		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
+		keys, ok := days[r.Date]
+		if !ok {
+			day := r.Date.String()
+			keys = [2]string{day, day[:len(day)-len("-DD")]}
+			days[r.Date] = keys
+		}
+		byDate.add(keys[0], r.BillingResult)
+		byMonth.add(keys[1], r.BillingResult)
+	}
+	t := Totals{
+		BillingResult: billed.total(), OriginAmount: origin.total(),
+		ByProduct: make(map[string]Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
+		ByDate: byDate.totals(), ByMonth: byMonth.totals(), ByMeasurement: byMeasurement.totals(),
+	}
+	for name, p := range products {
+		t.Products[name] = ProductTotals{
+			BillingResult: p.billed.total(), OriginAmount: p.origin.total(),
+			DeductionAmount: p.deduction.total(), Count: p.count.total(),
+		}
+		t.ByProduct[name] = t.Products[name].BillingResult
+	}
+	return t
+}
