@@ -106,6 +106,24 @@ provider "guance" {
 `+billingConfig("", "2024-03-01", "2024-03-01"), "configuration is not known yet", "access_token depends on a value that is known only after apply")
 }
 
+// With several attributes unknown, the message names the first in the schema's order, the
+// same one every plan.
+func TestProviderWithSeveralUnknownAttributesNamesTheFirst(t *testing.T) {
+	t.Parallel()
+	failsWith(t, `
+resource "terraform_data" "later" {
+  input = "later"
+}
+
+provider "guance" {
+  max_read_time  = terraform_data.later.output
+  max_retry_wait = terraform_data.later.output
+  endpoint       = terraform_data.later.output
+  access_token   = "x"
+}
+`+billingConfig("", "2024-03-01", "2024-03-01"), "configuration is not known yet", "endpoint depends on a value that is known only after apply")
+}
+
 func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {
 	t.Setenv(EnvAccessToken, "x")
 	t.Setenv(EnvEndpointLegacy, "http://billing.example.com")
