@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/shopspring/decimal"
 )
 
 // BalancePath is the endpoint for what the account has left to pay with.
@@ -22,15 +21,15 @@ type Balance struct {
 }
 
 // Total is the exact sum of the balances; null ones count as zero.
-func (b *Balance) Total() decimal.Decimal {
-	return b.Cash.Exact().Add(b.Coupon.Exact()).Add(b.StoredCard.Exact())
+func (b *Balance) Total() Decimal {
+	return decimalOf(b.Cash.Exact().Add(b.Coupon.Exact()).Add(b.StoredCard.Exact()))
 }
 
 // BillingBalance reads the account's balances. Every read of one client shares the first
 // successful answer: a plan sees one balance however many data sources read it, and spends
 // one request of the API's 20 a minute on it.
 func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
-	return c.balance.do(ctx, BalancePath, c.fetchBalance)
+	return c.balance.read(ctx, BalancePath, c.fetchBalance)
 }
 
 func (c *Client) fetchBalance(ctx context.Context) (*Balance, error) {
@@ -53,10 +52,10 @@ var balanceFields = []string{"cashBalance", "couponBalance", "storedCardBalance"
 // ("None", "", null, or left out); anything else is refused with the field and value named.
 // An object with none of the balances is not a balance answer at all.
 func (b *Balance) decode(scrub *scrubber) contentDecoder {
-	return func(dec *jsontext.Decoder) error { return b.decodeWith(dec, newRecordDecoder(scrub)) }
+	return func(dec *jsontext.Decoder) error { return b.decodeWith(dec, newFieldDecoder(scrub)) }
 }
 
-func (b *Balance) decodeWith(dec *jsontext.Decoder, values *recordDecoder) error {
+func (b *Balance) decodeWith(dec *jsontext.Decoder, values *fieldDecoder) error {
 	found := 0
 	var bad error
 	err := decodeObject(dec, "an object with "+strings.Join(balanceFields, ", "), func(name string, dec *jsontext.Decoder) error {

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/shopspring/decimal"
 )
 
 // BillingDetailsPath is the endpoint for a workspace's billing records over a period.
@@ -52,7 +51,7 @@ type BillingDetails struct {
 // BillingDetails reads every billing record of the period. The answer is complete or an error:
 // never a partial list.
 func (c *Client) BillingDetails(ctx context.Context, period Period) (*BillingDetails, error) {
-	return c.cache.do(ctx, period, func(ctx context.Context) (*BillingDetails, error) {
+	return c.cache.read(ctx, period, func(ctx context.Context) (*BillingDetails, error) {
 		return c.fetchBillingDetails(ctx, period)
 	})
 }
@@ -89,7 +88,7 @@ func recordsIn(bodySize int64) int {
 
 // decodeRecords reads the content of a billing answer into d.Records.
 func (d *BillingDetails) decodeRecords(scrub *scrubber) contentDecoder {
-	records := newRecordDecoder(scrub)
+	records := newFieldDecoder(scrub)
 	return func(dec *jsontext.Decoder) error {
 		return decodeList(dec, func(dec *jsontext.Decoder) error {
 			d.Records = append(d.Records, BillingRecord{})
@@ -111,11 +110,13 @@ type Filter struct {
 
 // Keeps reports whether the filter keeps r. A record without the filtered value is not kept.
 func (f Filter) Keeps(r *BillingRecord) bool {
-	return keeps(f.ProductDetails, r.ProductDetail) && keeps(f.Measurements, r.Measurement) &&
-		keeps(f.WorkspaceUUIDs, r.WorkspaceUUID)
+	return admits(f.ProductDetails, r.ProductDetail) && admits(f.Measurements, r.Measurement) &&
+		admits(f.WorkspaceUUIDs, r.WorkspaceUUID)
 }
 
-func keeps(set map[string]bool, t Text) bool {
+// admits reports whether a filter set lets t through: an empty set admits everything, a null
+// value nothing else.
+func admits(set map[string]bool, t Text) bool {
 	return len(set) == 0 || (!t.IsNull() && set[t.Value()])
 }
 
@@ -128,73 +129,6 @@ func (d *BillingDetails) Select(f Filter) []*BillingRecord {
 		}
 	}
 	return out
-}
-
-// Totals are exact sums of billingResult (and of originAmount) over a set of records. Null
-// amounts count as zero; records without the grouping value are summed under "".
-type Totals struct {
-	BillingResult decimal.Decimal
-	OriginAmount  decimal.Decimal
-	ByProduct     map[string]decimal.Decimal // by productDetail
-	ByDate        map[string]decimal.Decimal // by day, YYYY-MM-DD
-	ByMonth       map[string]decimal.Decimal // by calendar month, YYYY-MM
-	ByMeasurement map[string]decimal.Decimal // by measurement (tag6 or billingKey)
-	// Products holds every amount summed per productDetail; ByProduct is its billing results.
-	Products map[string]ProductTotals
-}
-
-// ProductTotals are the exact sums of one product's records.
-type ProductTotals struct {
-	BillingResult   decimal.Decimal
-	OriginAmount    decimal.Decimal
-	DeductionAmount decimal.Decimal
-	Count           decimal.Decimal
-}
-
-// productSums accumulates ProductTotals.
-type productSums struct{ billed, origin, deduction, count amount }
-
-// Sum totals the records exactly.
-func Sum(records []*BillingRecord) Totals {
-	var billed, origin amount
-	byDate, byMonth, byMeasurement := amounts{}, amounts{}, amounts{}
-	products := map[string]*productSums{}
-	days := map[Date][2]string{} // each day's YYYY-MM-DD and YYYY-MM, formatted once
-	for _, r := range records {
-		billed.add(r.BillingResult)
-		origin.add(r.OriginAmount)
-		p, ok := products[r.ProductDetail.Value()]
-		if !ok {
-			p = &productSums{}
-			products[r.ProductDetail.Value()] = p
-		}
-		p.billed.add(r.BillingResult)
-		p.origin.add(r.OriginAmount)
-		p.deduction.add(r.DeductionAmount)
-		p.count.add(r.Count)
-		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
-		keys, ok := days[r.Date]
-		if !ok {
-			day := r.Date.String()
-			keys = [2]string{day, day[:len(day)-len("-DD")]}
-			days[r.Date] = keys
-		}
-		byDate.add(keys[0], r.BillingResult)
-		byMonth.add(keys[1], r.BillingResult)
-	}
-	t := Totals{
-		BillingResult: billed.value(), OriginAmount: origin.value(),
-		ByProduct: make(map[string]decimal.Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
-		ByDate: byDate.values(), ByMonth: byMonth.values(), ByMeasurement: byMeasurement.values(),
-	}
-	for name, p := range products {
-		t.Products[name] = ProductTotals{
-			BillingResult: p.billed.value(), OriginAmount: p.origin.value(),
-			DeductionAmount: p.deduction.value(), Count: p.count.value(),
-		}
-		t.ByProduct[name] = p.billed.value()
-	}
-	return t
 }
 
 // Billed lists the distinct values of each filterable field in the answer, sorted, before

@@ -91,26 +91,3 @@ func (d Date) appendDigits(b []byte, sep byte) []byte {
 	}
 	return two(b, d.Day)
 }
-
-// Period is an inclusive range of days.
-type Period struct {
-	Start, End Date
-}
-
-// NewPeriod checks that end is not before start.
-func NewPeriod(start, end Date) (Period, error) {
-	if end.Before(start) {
-		return Period{}, fmt.Errorf("the period ends (%s) before it starts (%s)", end, start)
-	}
-	return Period{Start: start, End: end}, nil
-}
-
-// Contains reports whether day d lies in the period.
-func (p Period) Contains(d Date) bool { return !d.Before(p.Start) && !p.End.Before(d) }
-
-// Days is how many days the period holds, both ends included.
-func (p Period) Days() int {
-	return int(p.End.Time().Sub(p.Start.Time()).Hours()/24) + 1
-}
-
-func (p Period) String() string { return p.Start.String() + " to " + p.End.String() }

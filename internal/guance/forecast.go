@@ -28,30 +28,31 @@ func (s ForecastSpec) Elapsed() (Period, bool) {
 }
 
 // Forecast is a period's bill so far and where its run rate takes it by the period's end. The
-// pointers and maps that depend on a rate are nil when no day of the period has elapsed.
+// values that depend on a rate are null, and their maps nil, when no day of the period has
+// elapsed.
 type Forecast struct {
-	Actual        decimal.Decimal
-	ByDate        map[string]decimal.Decimal // the elapsed days' totals, YYYY-MM-DD
+	Actual        Decimal
+	ByDate        map[string]Decimal // the elapsed days' totals, YYYY-MM-DD
 	DaysElapsed   int
 	DaysRemaining int
 	// DailyRunRate is the mean daily bill over the last LookbackDays elapsed days (fewer when
 	// fewer have elapsed); a day without records counts as 0.
-	DailyRunRate *decimal.Decimal
+	DailyRunRate Decimal
 	// Forecast is Actual + DailyRunRate × DaysRemaining; ByProduct the same per product.
-	Forecast  *decimal.Decimal
-	ByProduct map[string]decimal.Decimal
+	Forecast  Decimal
+	ByProduct map[string]Decimal
 	// LatestDay is the bill of the last elapsed day.
-	LatestDay *decimal.Decimal
-	// LatestDayRatio is LatestDay over the mean of up to LookbackDays days before it; nil
+	LatestDay Decimal
+	// LatestDayRatio is LatestDay over the mean of up to LookbackDays days before it; null
 	// when there is no day before it in the period or that mean is not positive.
-	LatestDayRatio *decimal.Decimal
+	LatestDayRatio Decimal
 }
 
 // NewForecast forecasts from the records of the elapsed part of the period (spec.Elapsed).
 func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
 	elapsed, ok := spec.Elapsed()
 	if !ok {
-		return Forecast{Actual: decimal.Zero, ByDate: map[string]decimal.Decimal{}, DaysRemaining: spec.Period.Days()}
+		return Forecast{Actual: decimalOf(decimal.Zero), ByDate: map[string]Decimal{}, DaysRemaining: spec.Period.Days()}
 	}
 	totals := Sum(records)
 	f := Forecast{Actual: totals.BillingResult, ByDate: totals.ByDate, DaysElapsed: elapsed.Days()}
@@ -80,19 +81,18 @@ func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
 	}
 	days, remaining := decimal.NewFromInt(int64(n)), decimal.NewFromInt(int64(f.DaysRemaining))
 	rate := windowSum.value().DivRound(days, DivisionPlaces)
-	forecast := f.Actual.Add(rate.Mul(remaining))
-	f.DailyRunRate, f.Forecast = &rate, &forecast
-	f.ByProduct = make(map[string]decimal.Decimal, len(totals.ByProduct))
-	windowTotals := windowByProduct.values()
+	f.DailyRunRate = decimalOf(rate)
+	f.Forecast = decimalOf(f.Actual.Exact().Add(rate.Mul(remaining)))
+	f.ByProduct = make(map[string]Decimal, len(totals.ByProduct))
 	for product, actual := range totals.ByProduct {
-		f.ByProduct[product] = actual.Add(windowTotals[product].DivRound(days, DivisionPlaces).Mul(remaining))
+		windowRate := windowByProduct.sum(product).DivRound(days, DivisionPlaces)
+		f.ByProduct[product] = decimalOf(actual.Exact().Add(windowRate.Mul(remaining)))
 	}
 	latestDay := latest.value()
-	f.LatestDay = &latestDay
+	f.LatestDay = decimalOf(latestDay)
 	if base := baselineSum.value(); baselineDays > 0 && base.IsPositive() {
 		// latest / (base / baselineDays), as one division.
-		ratio := latestDay.Mul(decimal.NewFromInt(int64(baselineDays))).DivRound(base, DivisionPlaces)
-		f.LatestDayRatio = &ratio
+		f.LatestDayRatio = decimalOf(latestDay.Mul(decimal.NewFromInt(int64(baselineDays))).DivRound(base, DivisionPlaces))
 	}
 	return f
 }

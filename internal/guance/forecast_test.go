@@ -70,7 +70,7 @@ func TestForecastBeforeThePeriodStartsHasNoRate(t *testing.T) {
 	if f.DaysElapsed != 0 || f.DaysRemaining != 31 || text(f.Actual) != "0" || len(f.ByDate) != 0 || f.ByDate == nil {
 		t.Errorf("elapsed %d remaining %d actual %s by date %v", f.DaysElapsed, f.DaysRemaining, f.Actual, f.ByDate)
 	}
-	if f.DailyRunRate != nil || f.Forecast != nil || f.ByProduct != nil || f.LatestDay != nil || f.LatestDayRatio != nil {
+	if !f.DailyRunRate.IsNull() || !f.Forecast.IsNull() || f.ByProduct != nil || !f.LatestDay.IsNull() || !f.LatestDayRatio.IsNull() {
 		t.Errorf("a forecast without an elapsed day: %+v", f)
 	}
 }
@@ -82,7 +82,7 @@ func TestForecastWithFewerDaysThanTheLookbackUsesTheDaysThereAre(t *testing.T) {
 		t.Errorf("rate %s forecast %s ratio %s", f.DailyRunRate, f.Forecast, f.LatestDayRatio)
 	}
 	// On the first day there is nothing to compare the latest day with.
-	if f := forecastOf(t, marchDay(1), 7, map[int]map[string]string{1: {"Log": "10"}}); f.LatestDayRatio != nil || text(f.Forecast) != "310" {
+	if f := forecastOf(t, marchDay(1), 7, map[int]map[string]string{1: {"Log": "10"}}); !f.LatestDayRatio.IsNull() || text(f.Forecast) != "310" {
 		t.Errorf("first day: ratio %v forecast %s", f.LatestDayRatio, f.Forecast)
 	}
 }
@@ -90,7 +90,7 @@ func TestForecastWithFewerDaysThanTheLookbackUsesTheDaysThereAre(t *testing.T) {
 func TestForecastOfAnEmptyPeriodIsZeroWithoutARatio(t *testing.T) {
 	f := forecastOf(t, marchDay(15), 7, nil)
 	if text(f.Actual) != "0" || text(f.DailyRunRate) != "0" || text(f.Forecast) != "0" || text(f.LatestDay) != "0" ||
-		f.LatestDayRatio != nil || len(f.ByProduct) != 0 {
+		!f.LatestDayRatio.IsNull() || len(f.ByProduct) != 0 {
 		t.Errorf("empty: %+v", f)
 	}
 }

@@ -8,6 +8,29 @@ import (
 	_ "time/tzdata" // zone names must resolve on machines without a zoneinfo database (Windows, slim containers)
 )
 
+// Period is an inclusive range of days.
+type Period struct {
+	Start, End Date
+}
+
+// NewPeriod checks that end is not before start.
+func NewPeriod(start, end Date) (Period, error) {
+	if end.Before(start) {
+		return Period{}, fmt.Errorf("the period ends (%s) before it starts (%s)", end, start)
+	}
+	return Period{Start: start, End: end}, nil
+}
+
+// Contains reports whether day d lies in the period.
+func (p Period) Contains(d Date) bool { return !d.Before(p.Start) && !p.End.Before(d) }
+
+// Days is how many days the period holds, both ends included.
+func (p Period) Days() int {
+	return int(p.End.Time().Sub(p.Start.Time()).Hours()/24) + 1
+}
+
+func (p Period) String() string { return p.Start.String() + " to " + p.End.String() }
+
 // DefaultBillingZone is the zone whose calendar day Guance's China sites bill by: China
 // Standard Time, UTC+8 all year round. It is a fixed offset rather than Asia/Shanghai, whose
 // history holds summer times (1986–1991) that billing never used.

@@ -245,11 +245,11 @@ func sameBill(d *BillingDetails, want []guancesim.Record) string {
 		byProduct[product] = byProduct[product].Add(amount)
 	}
 	totals := Sum(d.Select(Filter{}))
-	if !totals.BillingResult.Equal(billed) || !totals.OriginAmount.Equal(origin) {
+	if !totals.BillingResult.Exact().Equal(billed) || !totals.OriginAmount.Exact().Equal(origin) {
 		return fmt.Sprintf("totals %s and %s, want %s and %s", totals.BillingResult, totals.OriginAmount, billed, origin)
 	}
 	for product, sum := range byProduct {
-		if !totals.ByProduct[product].Equal(sum) {
+		if !totals.ByProduct[product].Exact().Equal(sum) {
 			return fmt.Sprintf("total of %s is %s, want %s", product, totals.ByProduct[product], sum)
 		}
 	}

@@ -8,35 +8,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func TestSmallReadsPlainDecimalsAndSaysWhenTheyAreCanonical(t *testing.T) {
-	cases := []struct {
-		text            string
-		mantissa        int64
-		scale           int
-		canonical, fast bool
-	}{
-		{"17211.88", 1721188, 2, true, true},
-		{"12.50", 125, 1, false, true},
-		{"0.5", 5, 1, true, true},
-		{"-0.30", -3, 1, false, true},
-		{"150", 150, 0, true, true},
-		{"150.00", 150, 0, false, true},
-		{"-0", 0, 0, false, true},
-		{"1e3", 0, 0, false, false},
-		{"1234567890123456789", 0, 0, false, false},
-	}
-	for _, c := range cases {
-		d, err := ParseDecimal(c.text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, s, canonical, ok := d.Small()
-		if ok != c.fast || (ok && (m != c.mantissa || s != c.scale || canonical != c.canonical)) {
-			t.Errorf("%s: got %d×10^-%d canonical=%v ok=%v", c.text, m, s, canonical, ok)
-		}
-	}
-}
-
 // Sums leave the int64 fast path when they would overflow it, and stay exact.
 func TestAmountSumsExactlyPastInt64(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))

@@ -44,53 +44,9 @@ func (d Decimal) IsNull() bool { return d.text == "" }
 // String is the decimal text, "" when null.
 func (d Decimal) String() string { return d.text }
 
-// Small reads the decimal as mantissa × 10^-scale when it is a plain decimal (no exponent) of
-// at most 18 significant digits, with the fraction's trailing zeros dropped; that is every
-// amount the API sends, and it spares big-number arithmetic. canonical reports that the text
-// had nothing to drop, so it already is the shortest form of the value.
-func (d Decimal) Small() (mantissa int64, scale int, canonical, ok bool) {
-	text := d.text
-	i, neg := 0, false
-	if i < len(text) && text[i] == '-' {
-		neg, i = true, i+1
-	}
-	digits, seenPoint, canonical := 0, false, true
-	for ; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if mantissa == 0 && c == '0' && !seenPoint {
-				continue // a lone leading zero, as in 0.5
-			}
-			if digits++; digits > 18 {
-				return 0, 0, false, false
-			}
-			mantissa = mantissa*10 + int64(c-'0')
-			if seenPoint {
-				scale++
-			}
-		case c == '.' && !seenPoint:
-			seenPoint = true
-		default:
-			return 0, 0, false, false
-		}
-	}
-	if text == "" || text == "-" {
-		return 0, 0, false, false
-	}
-	for scale > 0 && mantissa%10 == 0 {
-		mantissa /= 10
-		scale--
-		canonical = false
-	}
-	if seenPoint && scale == 0 || neg && mantissa == 0 {
-		canonical = false
-	}
-	if neg {
-		mantissa = -mantissa
-	}
-	return mantissa, scale, canonical, true
-}
+// decimalOf is the result of exact arithmetic as a Decimal; its text is the shortest form of
+// the value.
+func decimalOf(v decimal.Decimal) Decimal { return Decimal{text: v.String()} }
 
 // Exact is the value for arithmetic; null counts as zero.
 func (d Decimal) Exact() decimal.Decimal {

@@ -22,7 +22,7 @@ func TestJSONNumberGrammar(t *testing.T) {
 }
 
 func TestNumbersTakeTheAPIsQuirks(t *testing.T) {
-	d := newRecordDecoder(nil)
+	d := newFieldDecoder(nil)
 	cases := []struct {
 		json, want string
 		null       bool
@@ -51,7 +51,7 @@ func TestNumbersTakeTheAPIsQuirks(t *testing.T) {
 }
 
 func TestTextTurnsNoneIntoNullAndKeepsUTF8(t *testing.T) {
-	d := newRecordDecoder(nil)
+	d := newFieldDecoder(nil)
 	for in, want := range map[string]*string{
 		`"None"`: nil, `null`: nil, `""`: nil, `"生产环境"`: ptr("生产环境"), `"a\"b"`: ptr(`a"b`),
 		`"\u751f"`: ptr("生"), `12`: ptr("12"), "\"bad\xff\"": ptr("bad\uFFFD"),
@@ -73,7 +73,7 @@ func TestAmountsWithHugeExponentsAreRefusedNotSummedAsZero(t *testing.T) {
 		if _, err := ParseDecimal(s); err == nil {
 			t.Errorf("%s was admitted as an amount", s)
 		}
-		text, bad, err := newRecordDecoder(nil).numberText(jsontext.Value(s))
+		text, bad, err := newFieldDecoder(nil).numberText(jsontext.Value(s))
 		if err != nil || text != nil || bad == "" {
 			t.Errorf("%s: decoder admitted it (text %q, bad %q, err %v)", s, text, bad, err)
 		}

@@ -78,6 +78,6 @@ func billingBalanceState(b *guance.Balance) billingBalanceModel {
 		CashBalance:       decimalValue(b.Cash),
 		CouponBalance:     decimalValue(b.Coupon),
 		StoredCardBalance: decimalValue(b.StoredCard),
-		TotalBalance:      types.NumberValue(exactNumber(b.Total().String())),
+		TotalBalance:      decimalValue(b.Total()),
 	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -31,9 +30,10 @@ func expectBalance(cash, coupon, storedCard knownvalue.Check, total string) []st
 
 // The simulator's balance: 12873.40 + 500 + 2000.5 is exactly 15373.9.
 func TestBillingBalanceReadsExactBalancesAndTotal(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: balanceConfig(simProvider(sim)),
 			ConfigStateChecks: expectBalance(
@@ -46,10 +46,11 @@ func TestBillingBalanceReadsExactBalancesAndTotal(t *testing.T) {
 // "None" is null, and the total counts it as 0 while staying exact where float64 is not
 // (0.1 + 0.2 is 0.30000000000000004 in float64).
 func TestBillingBalanceNoneIsNullAndTheTotalStaysExact(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.SetBalance(guancesim.Balance{Cash: "0.1", Coupon: "None", StoredCard: "0.2"})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: balanceConfig(simProvider(sim)),
 			ConfigStateChecks: expectBalance(
@@ -60,10 +61,11 @@ func TestBillingBalanceNoneIsNullAndTheTotalStaysExact(t *testing.T) {
 
 // However many blocks read the balance, each Terraform command asks the API once.
 func TestBillingBalanceIsReadOncePerRun(t *testing.T) {
+	t.Parallel()
 	requests := func(blocks string) int {
 		sim := newSim(t, guancesim.Options{})
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: factories(),
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps:                    []resource.TestStep{{Config: simProvider(sim) + blocks, PlanOnly: true}},
 		})
 		return sim.RequestsTo(guancesim.PathBalance)
@@ -81,6 +83,7 @@ data "guance_billing_balance" "c" {}
 
 // Nothing of an unusable answer reaches the plan; the error names the field and the value.
 func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	cases := map[guancesim.FaultKind][]string{
 		guancesim.FaultNonNumericAmount: {"Could not read the Guance account balance: unusable answer", "GET " + sim.URL() + guancesim.PathBalance,
@@ -91,7 +94,7 @@ func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
 		t.Run(string(fault), func(t *testing.T) {
 			sim.InjectFault(fault, 1)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: balanceConfig(simProvider(sim)), ExpectError: errorLike(want...)}},
 			})
 		})
@@ -99,6 +102,7 @@ func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
 }
 
 func TestBillingBalanceRejectedTokenSaysUseTheSecret(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	failsWith(t, balanceConfig(`
 provider "guance" {
@@ -111,6 +115,7 @@ provider "guance" {
 }
 
 func TestBillingBalanceRidesOutTransientFaults(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultRateLimitKey, 1)
 	sim.InjectFault(guancesim.FaultBadGatewayHTML, 1)
@@ -124,16 +129,6 @@ func TestBillingBalanceRidesOutTransientFaults(t *testing.T) {
 	}
 }
 
-// exampleConfig is a documentation example, file under examples/, reading from the simulator.
-func exampleConfig(t *testing.T, sim *guancesim.Server, file string) string {
-	t.Helper()
-	example, err := os.ReadFile("../../examples/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return simProvider(sim) + string(example)
-}
-
 // balanceExampleTest runs step on the documentation's balance example, read from a simulator
 // holding balance.
 func balanceExampleTest(t *testing.T, balance guancesim.Balance, step resource.TestStep) {
@@ -141,10 +136,11 @@ func balanceExampleTest(t *testing.T, balance guancesim.Balance, step resource.T
 	sim := newSim(t, guancesim.Options{})
 	sim.SetBalance(balance)
 	step.Config = exampleConfig(t, sim, "data-sources/guance_billing_balance/data-source.tf")
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories(), Steps: []resource.TestStep{step}})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
 }
 
 func TestBillingBalanceExamplePlansAtTheFloor(t *testing.T) {
+	t.Parallel()
 	balanceExampleTest(t, guancesim.Balance{Cash: "900", Coupon: "None", StoredCard: "100"}, resource.TestStep{
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("total_balance", knownvalue.NumberExact(num("1000"))),
@@ -154,6 +150,7 @@ func TestBillingBalanceExamplePlansAtTheFloor(t *testing.T) {
 }
 
 func TestBillingBalanceExampleGuardBlocksThePlanBelowTheFloor(t *testing.T) {
+	t.Parallel()
 	balanceExampleTest(t, guancesim.Balance{Cash: "899.99", Coupon: "None", StoredCard: "100"}, resource.TestStep{
 		PlanOnly:    true,
 		ExpectError: errorLike("Resource postcondition failed", "The Guance balance is 999.99, below the floor of 1000: top up the account before applying."),

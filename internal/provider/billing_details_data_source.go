@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -173,184 +171,6 @@ func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	resp.State.Raw = value
-}
-
-// billingQuery is a validated configuration of the data source.
-type billingQuery struct {
-	period         guance.Period
-	includeRecords bool
-	filter         guance.Filter
-	// config holds the configured attributes, written back to state as they came.
-	config map[string]tftypes.Value
-}
-
-// readBillingDetails reads the configured period and returns the data source's state as
-// msgpack.
-func readBillingDetails(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
-	client, diags := data.readyClient()
-	if diags.HasError() {
-		return nil, diags
-	}
-	q, diags := parseBillingQuery(config)
-	if diags.HasError() {
-		return nil, diags
-	}
-	details, err := client.BillingDetails(ctx, q.period)
-	if err != nil {
-		diags.Append(clientErrorDiagnostic("Could not read Guance billing for "+q.period.String(), err))
-		return nil, diags
-	}
-	diags.Append(pacingDiagnostics(ctx, "billing for "+q.period.String(), details.Pacing)...)
-	for _, w := range details.Warnings {
-		diags.AddWarning("Guance billing record outside the period", w)
-	}
-	billed := details.Billed()
-	diags.Append(unmatchedFilterWarnings(q, billed)...)
-	records := details.Select(q.filter)
-	state, err := writeBillingState(q, records, guance.Sum(records), billed)
-	if err != nil {
-		diags.AddError("Could not build the state", "Writing the billing state failed: "+err.Error()+". This is a bug in the provider; please report it.")
-	}
-	return state, diags
-}
-
-// parseBillingQuery takes the period, include_records and filters from the configuration,
-// which the schema's validators have checked already.
-func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	q := billingQuery{includeRecords: true}
-	start, end, err := readConfig(config, &q)
-	if err != nil {
-		diags.AddError("Could not read the configuration", "The data source's configuration did not have the shape of its "+
-			"schema: "+err.Error()+". This is a bug in the provider; please report it.")
-		return q, diags
-	}
-	if q.period, err = periodOf(start, end); err != nil {
-		diags.Append(periodDiagnostic(start, err))
-	}
-	return q, diags
-}
-
-// periodDiagnostic reports periodOf's error on the date at fault.
-func periodDiagnostic(start string, err error) diag.Diagnostic {
-	attr := "end_date"
-	if _, startErr := guance.ParseDate(start); startErr != nil {
-		attr = "start_date"
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", err.Error())
-}
-
-// readConfig fills q's configuration, include_records and filters, and returns the dates.
-func readConfig(config tftypes.Value, q *billingQuery) (start, end string, err error) {
-	if err := config.As(&q.config); err != nil {
-		return "", "", err
-	}
-	var include *bool
-	if err := q.config["start_date"].As(&start); err != nil {
-		return "", "", err
-	}
-	if err := q.config["end_date"].As(&end); err != nil {
-		return "", "", err
-	}
-	if err := q.config["include_records"].As(&include); err != nil {
-		return "", "", err
-	}
-	if include != nil {
-		q.includeRecords = *include
-	}
-	for attr, set := range map[string]*map[string]bool{
-		"product_details": &q.filter.ProductDetails, "measurements": &q.filter.Measurements, "workspace_uuids": &q.filter.WorkspaceUUIDs,
-	} {
-		if *set, err = stringSet(q.config[attr]); err != nil {
-			return "", "", fmt.Errorf("%s: %w", attr, err)
-		}
-	}
-	return start, end, nil
-}
-
-func stringSet(v tftypes.Value) (map[string]bool, error) {
-	var elems []tftypes.Value
-	if err := v.As(&elems); err != nil {
-		return nil, err
-	}
-	set := make(map[string]bool, len(elems))
-	for _, e := range elems {
-		var s string
-		if err := e.As(&s); err != nil {
-			return nil, err
-		}
-		set[s] = true
-	}
-	return set, nil
-}
-
-// writeBillingState writes the whole state object, its attributes in name order.
-func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals guance.Totals, billed guance.Billed) ([]byte, error) {
-	computed := map[string]func(w *stateWriter){
-		"records": func(w *stateWriter) {
-			if !q.includeRecords {
-				w.null()
-				return
-			}
-			writeRecords(w, records)
-		},
-		"total_billing_result":   func(w *stateWriter) { w.sum(totals.BillingResult) },
-		"total_origin_amount":    func(w *stateWriter) { w.sum(totals.OriginAmount) },
-		"totals_by_product":      func(w *stateWriter) { w.numberMap(totals.ByProduct) },
-		"totals_by_date":         func(w *stateWriter) { w.numberMap(totals.ByDate) },
-		"totals_by_measurement":  func(w *stateWriter) { w.numberMap(totals.ByMeasurement) },
-		"totals_by_month":        func(w *stateWriter) { w.numberMap(totals.ByMonth) },
-		"product_totals":         func(w *stateWriter) { writeProductTotals(w, totals.Products) },
-		"billed_product_details": func(w *stateWriter) { w.stringList(billed.ProductDetails) },
-		"billed_measurements":    func(w *stateWriter) { w.stringList(billed.Measurements) },
-	}
-	names := make([]string, 0, len(q.config))
-	for name := range q.config {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	w := newStateWriter(256 + len(records)*stateBytesPerRecord(q.includeRecords))
-	w.objectHeader(len(names))
-	for _, name := range names {
-		w.str(name)
-		if write, ok := computed[name]; ok {
-			write(w)
-			continue
-		}
-		configured, err := tfprotov6.NewDynamicValue(q.config[name].Type(), q.config[name])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		w.raw(configured.MsgPack)
-	}
-	return w.bytes()
-}
-
-// writeProductTotals writes product_totals: objects keyed by product, keys sorted, each
-// object's attributes in name order.
-func writeProductTotals(w *stateWriter, products map[string]guance.ProductTotals) {
-	w.objectHeader(len(products))
-	for _, name := range slices.Sorted(maps.Keys(products)) {
-		p := products[name]
-		w.str(name)
-		w.objectHeader(4)
-		w.str("billing_result")
-		w.sum(p.BillingResult)
-		w.str("count")
-		w.sum(p.Count)
-		w.str("deduction_amount")
-		w.sum(p.DeductionAmount)
-		w.str("origin_amount")
-		w.sum(p.OriginAmount)
-	}
-}
-
-// stateBytesPerRecord sizes the state buffer up front: about what one record takes.
-func stateBytesPerRecord(includeRecords bool) int {
-	if includeRecords {
-		return 600
-	}
-	return 0
 }
 
 // periodOf parses the two configured dates into a period.

@@ -14,33 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-const billingAddr = "data.guance_billing_details.test"
-
-func at(attribute string, steps ...any) tfjsonpath.Path {
-	p := tfjsonpath.New(attribute)
-	for _, step := range steps {
-		switch s := step.(type) {
-		case int:
-			p = p.AtSliceIndex(s)
-		case string:
-			p = p.AtMapKey(s)
-		}
-	}
-	return p
-}
-
-func expect(path tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(billingAddr, path, v)
-}
-
 // The golden day 2024-03-01 of the simulator: eight records, Log's amount sent as a string,
 // deductionAmount "None" on odd days, cashCouldAmount "" on Log and null on Metric.
 func TestBillingDetailsReadsExactRecordsAndTotals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
 		expect(at("records"), knownvalue.ListSizeExact(8)),
@@ -86,6 +67,7 @@ func TestBillingDetailsReadsExactRecordsAndTotals(t *testing.T) {
 
 // A month's total must be the exact decimal sum, where float addition would drift.
 func TestBillingDetailsMonthTotalsAreExactDecimals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, billingConfig(simProvider(sim), "20240301", "2024-03-31"),
 		expect(at("records"), knownvalue.ListSizeExact(248)),
@@ -99,6 +81,7 @@ func TestBillingDetailsMonthTotalsAreExactDecimals(t *testing.T) {
 // Before 2024 the API names the measurement tag6; on 2023-07-31 it also sends the
 // documentation's example record, which is "None" almost everywhere.
 func TestBillingDetailsTakesTag6AndTheDocumentedExampleRecord(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, billingConfig(simProvider(sim), "20230731", "20230731"),
 		expect(at("records"), knownvalue.ListSizeExact(9)),
@@ -112,6 +95,7 @@ func TestBillingDetailsTakesTag6AndTheDocumentedExampleRecord(t *testing.T) {
 }
 
 func TestBillingDetailsEmptyPeriodHasZeroTotals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, billingConfig(simProvider(sim), "2022-05-01", "2022-05-31"),
 		expect(at("records"), knownvalue.ListSizeExact(0)),
@@ -123,6 +107,7 @@ func TestBillingDetailsEmptyPeriodHasZeroTotals(t *testing.T) {
 
 // Each bad input fails at plan with the attribute and the value named, before any request.
 func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		start, end string
 		want       []string
@@ -135,6 +120,7 @@ func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			sim := newSim(t, guancesim.Options{})
 			failsWith(t, billingConfig(simProvider(sim), tc.start, tc.end), tc.want...)
 			if n := sim.Requests(); n != 0 {
@@ -145,6 +131,7 @@ func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
 }
 
 func TestBillingDetailsRidesOutRateLimits(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultRateLimitKey, 2)
 	sim.InjectFault(guancesim.FaultRateLimitWorkspace, 1)
@@ -158,6 +145,7 @@ func TestBillingDetailsRidesOutRateLimits(t *testing.T) {
 }
 
 func TestBillingDetailsRejectedTokenSaysUseTheSecretAndGivesTheTraceID(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	failsWith(t, billingConfig(`
 provider "guance" {
@@ -170,12 +158,14 @@ provider "guance" {
 }
 
 func TestBillingDetailsFailsOnAnUnusableAnswerInsteadOfPartialData(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultNonNumericAmount, 1)
 	failsWith(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"), "unusable answer", "no partial bill", `billing record 1 (date "2024-03-01", productDetail "Log"): billingResult is "12,50 CNY", which is not a number`, "traceId TRACE-")
 }
 
 func TestBillingDetailsBreaksTotalsDownByDateAndMeasurement(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),
 		expect(at("totals_by_date"), knownvalue.MapExact(map[string]knownvalue.Check{
@@ -189,6 +179,7 @@ func TestBillingDetailsBreaksTotalsDownByDateAndMeasurement(t *testing.T) {
 
 // Totals only: no records in state, every total still exact.
 func TestBillingDetailsTotalsOnlyLeavesRecordsNull(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
@@ -207,6 +198,7 @@ data "guance_billing_details" "test" {
 
 // Filters cut records and totals alike; every filter must match.
 func TestBillingDetailsFiltersRecordsAndTotals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
@@ -230,6 +222,7 @@ data "guance_billing_details" "test" {
 }
 
 func TestBillingDetailsFilterOnAnotherWorkspaceKeepsNothing(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
@@ -245,6 +238,7 @@ data "guance_billing_details" "test" {
 }
 
 func TestBillingDetailsRefusesAnEmptyFilter(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	failsWith(t, simProvider(sim)+`
 data "guance_billing_details" "test" {
@@ -257,6 +251,7 @@ data "guance_billing_details" "test" {
 
 // A gateway that keeps failing outlasts the retries: the diagnostic says so and what to do.
 func TestBillingDetailsServerErrorsThatOutlastRetriesSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultUnavailableHTML, 3)
 	failsWith(t, `
@@ -271,6 +266,7 @@ provider "guance" {
 // One attempt is one time, and a server that does not answer in max_read_time is called too
 // slow, with the setting that bounds it.
 func TestAReadThatRunsOutOfTimeSaysTheAPIIsTooSlow(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{Latency: time.Minute})
 	failsWith(t, `
 provider "guance" {
@@ -284,6 +280,7 @@ provider "guance" {
 // Terraform validates the dates before a read; the read still refuses a bad period itself,
 // on the attribute at fault.
 func TestReadRefusesABadPeriodOnTheAttributeAtFault(t *testing.T) {
+	t.Parallel()
 	for attr, dates := range map[string][2]string{"start_date": {"2024-02-30", "2024-03-01"}, "end_date": {"2024-03-02", "2024-03-01"}} {
 		_, diags := parseBillingQuery(configValue(t, frameworkModel{
 			StartDate: types.StringValue(dates[0]), EndDate: types.StringValue(dates[1]),
@@ -301,6 +298,7 @@ func TestReadRefusesABadPeriodOnTheAttributeAtFault(t *testing.T) {
 // The framework's own Read, which the protocol server's fast read bypasses, gives the same
 // state: served without the wrapper, the golden day reads the same.
 func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){

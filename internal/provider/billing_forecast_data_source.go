@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -215,33 +214,24 @@ func (d *billingForecastDataSource) forecastSpec(m *billingForecastModel, diags 
 	return spec, true
 }
 
-// setForecast puts a forecast in the model's computed attributes.
+// setForecast puts a forecast in the model's computed attributes; the values that need a rate
+// are null when the forecast has none.
 func setForecast(m *billingForecastModel, f guance.Forecast) {
-	m.ActualBillingResult = sumValue(f.Actual)
+	m.ActualBillingResult = decimalValue(f.Actual)
 	m.DaysElapsed, m.DaysRemaining = types.Int64Value(int64(f.DaysElapsed)), types.Int64Value(int64(f.DaysRemaining))
-	m.DailyRunRate, m.ForecastBillingResult = optionalSum(f.DailyRunRate), optionalSum(f.Forecast)
-	m.LatestDayBillingResult, m.LatestDayRatio = optionalSum(f.LatestDay), optionalSum(f.LatestDayRatio)
+	m.DailyRunRate, m.ForecastBillingResult = decimalValue(f.DailyRunRate), decimalValue(f.Forecast)
+	m.LatestDayBillingResult, m.LatestDayRatio = decimalValue(f.LatestDay), decimalValue(f.LatestDayRatio)
 	m.TotalsByDate, m.ForecastByProduct = numberMapValue(f.ByDate), numberMapValue(f.ByProduct)
 }
 
-func sumValue(d decimal.Decimal) types.Number { return types.NumberValue(exactNumber(d.String())) }
-
-// optionalSum is null for nil.
-func optionalSum(d *decimal.Decimal) types.Number {
-	if d == nil {
-		return types.NumberNull()
-	}
-	return sumValue(*d)
-}
-
 // numberMapValue is a map(number), null for a nil map.
-func numberMapValue(m map[string]decimal.Decimal) types.Map {
+func numberMapValue(m map[string]guance.Decimal) types.Map {
 	if m == nil {
 		return types.MapNull(types.NumberType)
 	}
 	elems := make(map[string]attr.Value, len(m))
 	for k, v := range m {
-		elems[k] = sumValue(v)
+		elems[k] = decimalValue(v)
 	}
 	return types.MapValueMust(types.NumberType, elems)
 }

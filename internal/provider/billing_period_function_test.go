@@ -22,7 +22,7 @@ import (
 func functionTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps:                    steps,
 	})
@@ -52,6 +52,7 @@ func expectPeriod(start, end string) statecheck.StateCheck {
 
 // 2024-02-29T20:00:00Z is already 2024-03-01 in UTC+8, the default billing zone.
 func TestBillingPeriodTakesTheDayInUTCPlus8ByDefault(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		args       []string
 		start, end string
@@ -70,6 +71,7 @@ func TestBillingPeriodTakesTheDayInUTCPlus8ByDefault(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			functionTest(t, resource.TestStep{
 				Config:            periodOutput(tc.args...),
 				ConfigStateChecks: []statecheck.StateCheck{expectPeriod(tc.start, tc.end)},
@@ -108,6 +110,7 @@ output "compact" {
 
 // plantimestamp() is known while planning, so the period is too: the plan itself holds it.
 func TestBillingPeriodOfPlanTimestampIsKnownAtPlan(t *testing.T) {
+	t.Parallel()
 	functionTest(t, resource.TestStep{
 		Config: `
 output "month_starts_on_the_first" {
@@ -123,6 +126,7 @@ output "month_starts_on_the_first" {
 // Every bad argument fails the plan with the parameter named, the value quoted and what to
 // write instead.
 func TestBillingPeriodRefusesBadArguments(t *testing.T) {
+	t.Parallel()
 	kinds := []string{"today", "yesterday", "last_7_days", "last_30_days", "month_to_date", "last_month",
 		"quarter_to_date", "last_quarter", "year_to_date", "last_year"}
 	cases := map[string]struct {
@@ -150,6 +154,7 @@ func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			functionTest(t, resource.TestStep{
 				Config:      periodOutput(tc.args...),
 				ExpectError: errorLike(tc.want...),
@@ -161,6 +166,7 @@ func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 // The function's value goes straight into guance_billing_details: last month at a moment in
 // April 2024 is March 2024, whose exact total the simulator defines.
 func TestBillingPeriodFeedsBillingDetails(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	functionTest(t, resource.TestStep{
 		Config: simProvider(sim) + `
@@ -186,6 +192,7 @@ data "guance_billing_details" "test" {
 
 // The documentation's example plans against the simulator, period and all.
 func TestBillingPeriodExamplePlans(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	functionTest(t, resource.TestStep{
 		Config: exampleConfig(t, sim, "functions/billing_period/function.tf"),

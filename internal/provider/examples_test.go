@@ -140,7 +140,7 @@ func costGuardCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
 	for i := range steps {
 		steps[i].ConfigDirectory = config.StaticDirectory(costGuardDir)
-		steps[i].ProtoV6ProviderFactories = factories()
+		steps[i].ProtoV6ProviderFactories = protoV6ProviderFactories
 	}
 	return resource.TestCase{Steps: steps}
 }
@@ -468,7 +468,7 @@ func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
 	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
 	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
 	resource.UnitTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		ConfigDirectory:          config.StaticDirectory(costGuardRootCopy(t)),
 		// A budget that February passes the warning threshold of and March does not.
 		ConfigVariables: config.Variables{
@@ -516,7 +516,7 @@ func TestExamplesRunAgainstTheSimulator(t *testing.T) {
 			sim := newSim(t, guancesim.Options{})
 			example := readFile(t, file)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:             simProvider(sim) + example,
 					ExpectNonEmptyPlan: checkScopedRead.MatchString(example),
@@ -536,7 +536,7 @@ func TestFiltersExampleTotalsCoverOnlyTheKeptRecords(t *testing.T) {
 	}
 	sim := newSim(t, guancesim.Options{})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: exampleConfig(t, sim, "data-sources/guance_billing_details/data-source-filters.tf"),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -572,7 +572,7 @@ func TestProviderExamplesConfigureTheProvider(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:             readFile(t, file) + deferredRead,
 					PlanOnly:           true,

@@ -25,7 +25,7 @@ func TestAccBillingDetailsLive(t *testing.T) {
 				}
 			}
 		},
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: billingConfig(`provider "guance" {}`, lastMonth().Start.String(), lastMonth().End.String()),
 			ConfigStateChecks: []statecheck.StateCheck{

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
@@ -39,11 +40,22 @@ const (
 	EnvSharedPacing   = "GUANCE_SHARED_PACING"
 )
 
+// NewServer returns the protocol server for a release version: the framework's server, with
+// reads of guance_billing_details answered directly (fastread.go). The framework still validates the
+// configuration, configures the provider and serves everything else.
+func NewServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return newFastReadServer(&guanceProvider{version: version})
+	}
+}
+
 var _ provider.ProviderWithFunctions = (*guanceProvider)(nil)
 
 type guanceProvider struct {
 	version string
-	// data is what Configure made, for the protocol server's own reads.
+	// data is what Configure made, for fastReadServer's reads of guance_billing_details: they
+	// bypass the framework's ReadDataSource, so they cannot take the DataSourceData that
+	// every data source gets in its Configure (fastread.go says why).
 	data atomic.Pointer[providerData]
 	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
 	// without changing what users get.
@@ -71,23 +83,23 @@ func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Reads Guance Cloud (观测云) workspace billing as typed, exact-decimal data.",
+		MarkdownDescription: "Reads Guance Cloud (观测云) workspace billing as typed, exact-decimal data.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				Description: "The workspace's API Key **secret** (Management → API Keys; not the Key ID), sent as the `DF-API-KEY` header. " +
+				MarkdownDescription: "The workspace's API Key **secret** (Management → API Keys; not the Key ID), sent as the `DF-API-KEY` header. " +
 					"Defaults to the `" + EnvAccessToken + "` environment variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"region": schema.StringAttribute{
-				Description: "The Guance site: a region name (" + strings.Join(regionNames(), ", ") + ") or a site code (" +
-					strings.Join(siteCodes(), ", ") + "). Defaults to the `" + EnvRegion + "` environment variable, then `" +
+				MarkdownDescription: "The Guance site: a region name (" + codeList(siteFields(func(s guance.Site) string { return s.Name })) +
+					") or a site code (" + codeList(siteFields(func(s guance.Site) string { return s.Code })) + "). Defaults to the `" + EnvRegion + "` environment variable, then `" +
 					guance.DefaultRegion + "`. Conflicts with `endpoint`.",
 				Optional:   true,
 				Validators: []validator.String{regionValidator},
 			},
 			"endpoint": schema.StringAttribute{
-				Description: "A base URL that replaces the region's, for private deployments. Must be `https://`; plain `http://` is " +
+				MarkdownDescription: "A base URL that replaces the region's, for private deployments. Must be `https://`; plain `http://` is " +
 					"accepted only to loopback hosts (127.0.0.0/8, ::1, localhost) so the token never travels in clear text. " +
 					"Defaults to the `" + EnvEndpoint + "` (or `" + EnvEndpointLegacy + "`) environment variable. Conflicts with `region`.",
 				Optional: true,
@@ -97,19 +109,19 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				Description: fmt.Sprintf("The most requests the provider sends in any rolling minute; it paces itself under this "+
+				MarkdownDescription: fmt.Sprintf("The most requests the provider sends in any rolling minute; it paces itself under this "+
 					"instead of retrying into the API's limit. Defaults to %d, the API's per-key limit.", guance.DefaultRateLimit),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 1000)},
 			},
 			"max_attempts": schema.Int64Attribute{
-				Description: fmt.Sprintf("Attempts per read, the first included, when the API answers with a rate limit, a server "+
+				MarkdownDescription: fmt.Sprintf("Attempts per read, the first included, when the API answers with a rate limit, a server "+
 					"error, or a broken connection. Defaults to %d.", guance.DefaultMaxAttempts),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 50)},
 			},
 			"max_retry_wait": schema.StringAttribute{
-				Description: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
+				MarkdownDescription: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
 					"`90s` or `5m`. Defaults to `%s`. The requests themselves (up to %s each) and any wait for the pacer's next "+
 					"free slot come on top, so a read can take longer than this.", formatDuration(guance.DefaultMaxRetryWait),
 					formatDuration(guance.DefaultRequestTimeout)),
@@ -117,7 +129,7 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{durationValidator},
 			},
 			"max_read_time": schema.StringAttribute{
-				Description: fmt.Sprintf("The total time one read may spend sending requests and receiving answers, over all its "+
+				MarkdownDescription: fmt.Sprintf("The total time one read may spend sending requests and receiving answers, over all its "+
 					"attempts, as a Go duration such as `90s` or `10m`. Defaults to `%s`. A server that trickles its answer, or "+
 					"never completes it, is given up on after this, with an error saying the API is too slow. Each attempt is "+
 					"also cut off after %s, and an answer that sends no data for %s is cut off and asked for again. Waits for a "+
@@ -127,7 +139,7 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{durationValidator},
 			},
 			"shared_pacing": schema.BoolAttribute{
-				Description: "Whether the provider processes on this machine that use the same access token and site share one " +
+				MarkdownDescription: "Whether the provider processes on this machine that use the same access token and site share one " +
 					"rolling window of `requests_per_minute`, as when Terragrunt `run-all`, a CI matrix or Atlantis run many plans " +
 					"at once: together they then stay under the key's limit instead of each sending its own share. They meet " +
 					"through a small file in the user's cache directory (`terraform-provider-guance/pacing/`), named by a hash; " +
@@ -159,13 +171,17 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	// A value from another resource may be unknown while planning; the data sources then say so.
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"access_token": cfg.AccessToken, "region": cfg.Region, "endpoint": cfg.Endpoint,
-		"requests_per_minute": cfg.RequestsPerMinute, "max_attempts": cfg.MaxAttempts, "max_retry_wait": cfg.MaxRetryWait,
-		"max_read_time": cfg.MaxReadTime, "shared_pacing": cfg.SharedPacing,
+	// A slice, not a map, so that with several unknown the message names the first, every time.
+	for _, attribute := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
+		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
 	} {
-		if v.IsUnknown() {
-			data := &providerData{unknownConfig: name}
+		if attribute.value.IsUnknown() {
+			data := &providerData{unknownConfig: attribute.name}
 			resp.DataSourceData, resp.ResourceData = data, data
 			p.data.Store(data)
 			return
@@ -316,18 +332,11 @@ func (p *guanceProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{newBillingPeriodFunction}
 }
 
-func regionNames() []string {
+// siteFields lists one field of every site, in guance.Sites' order.
+func siteFields(field func(guance.Site) string) []string {
 	out := make([]string, len(guance.Sites))
 	for i, s := range guance.Sites {
-		out[i] = "`" + s.Name + "`"
-	}
-	return out
-}
-
-func siteCodes() []string {
-	out := make([]string, len(guance.Sites))
-	for i, s := range guance.Sites {
-		out[i] = "`" + s.Code + "`"
+		out[i] = field(s)
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 )
 
 func TestProviderRefusesBadConfiguration(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		provider string
 		want     []string
@@ -64,6 +65,7 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			failsWith(t, billingConfig(tc.provider, "2024-03-01", "2024-03-01"), tc.want...)
 		})
 	}
@@ -91,6 +93,7 @@ func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
 // A token that comes from another resource is unknown while planning: the read says why it
 // cannot happen yet, and nothing crashes.
 func TestProviderWithUnknownConfigurationExplainsInsteadOfCrashing(t *testing.T) {
+	t.Parallel()
 	failsWith(t, `
 resource "terraform_data" "token" {
   input = "later"
@@ -101,6 +104,24 @@ provider "guance" {
   endpoint     = "https://openapi.example.com"
 }
 `+billingConfig("", "2024-03-01", "2024-03-01"), "configuration is not known yet", "access_token depends on a value that is known only after apply")
+}
+
+// With several attributes unknown, the message names the first in the schema's order, the
+// same one every plan.
+func TestProviderWithSeveralUnknownAttributesNamesTheFirst(t *testing.T) {
+	t.Parallel()
+	failsWith(t, `
+resource "terraform_data" "later" {
+  input = "later"
+}
+
+provider "guance" {
+  max_read_time  = terraform_data.later.output
+  max_retry_wait = terraform_data.later.output
+  endpoint       = terraform_data.later.output
+  access_token   = "x"
+}
+`+billingConfig("", "2024-03-01", "2024-03-01"), "configuration is not known yet", "endpoint depends on a value that is known only after apply")
 }
 
 func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {

@@ -2,13 +2,12 @@ package provider
 
 import (
 	"math/big"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+	"github.com/guance-finops/terraform-provider-guance/internal/tfmsgpack"
 )
 
 // recordField is one attribute of a billing record: its schema and where its value comes
@@ -80,29 +79,6 @@ func (f recordField) schemaAttribute() schema.Attribute {
 	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 }
 
-// recordFieldsByName is recordFields in attribute name order, the order of the wire form.
-var recordFieldsByName = func() []recordField {
-	sorted := slices.Clone(recordFields)
-	slices.SortFunc(sorted, func(a, b recordField) int { return strings.Compare(a.name, b.name) })
-	return sorted
-}()
-
-// writeRecords writes the records list.
-func writeRecords(w *stateWriter, records []*guance.BillingRecord) {
-	w.arrayHeader(len(records))
-	for _, r := range records {
-		w.objectHeader(len(recordFieldsByName))
-		for _, f := range recordFieldsByName {
-			w.str(f.name)
-			if f.number != nil {
-				w.decimal(f.number(r))
-			} else {
-				w.text(f.text(r))
-			}
-		}
-	}
-}
-
 // decimalValue is an exact decimal as a Terraform number, null when the API sent none.
 func decimalValue(d guance.Decimal) types.Number {
 	if d.IsNull() {
@@ -111,15 +87,12 @@ func decimalValue(d guance.Decimal) types.Number {
 	return types.NumberValue(exactNumber(d.String()))
 }
 
-// numberPrecision is the precision Terraform itself gives numbers, so a decimal the provider
-// hands over is the value Terraform would have parsed from the same text.
-const numberPrecision = 512
-
-// exactNumber turns checked decimal text into a Terraform number.
+// exactNumber turns checked decimal text into a Terraform number, at Terraform's own
+// precision.
 func exactNumber(text string) *big.Float {
-	f, _, err := big.ParseFloat(text, 10, numberPrecision, big.ToNearestEven)
+	f, err := tfmsgpack.ParseNumber(text)
 	if err != nil {
-		// Callers pass text that guance.ParseDecimal or decimal.Decimal produced.
+		// Callers pass text that guance.ParseDecimal or the client's sums produced.
 		panic("provider: not a decimal: " + text)
 	}
 	return f

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/shopspring/decimal"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -100,6 +100,7 @@ func planUnderTheScaledLimit(t *testing.T, tune func(*guance.Config)) []int {
 // With the client paced at the simulator's limit, a dozen data sources plan without one rate
 // limit answer: each command sends exactly one request per data source, none retried.
 func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
+	t.Parallel()
 	sent := planUnderTheScaledLimit(t, func(c *guance.Config) {
 		fastRetries(c)
 		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow
@@ -127,6 +128,7 @@ func TestAClientPacedAboveTheLimitIsRefusedAndRetries(t *testing.T) {
 // Data sources that read the same period share one request per run, whatever Terraform's
 // parallel reads do.
 func TestIdenticalReadsInOneRunShareOneRequest(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	commands := &perCommand{sim: sim, tune: fastRetries}
 	var config strings.Builder
@@ -158,18 +160,23 @@ func TestIdenticalReadsInOneRunShareOneRequest(t *testing.T) {
 // A smaller soak through Terraform: with 30% of the answers transient faults of every kind, a
 // plan of sixteen periods still gives each one its exact total.
 func TestPlansRideOutTransientFaultsWithExactTotals(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	sim.SetFaultRate(0.3, 7, guancesim.TransientFaults()...)
 	const sources = 16
 	var checks []statecheck.StateCheck
 	for i := range sources {
 		day := guance.Date{Year: 2024, Month: time.March, Day: 1}.AddDays(i)
-		total := decimal.Zero
+		total := new(big.Rat)
 		for _, r := range guancesim.Records(guancesim.Options{}, day.Time(), day.Time()) {
-			total = total.Add(decimal.RequireFromString(r.Text("billingResult")))
+			amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+			if !ok {
+				t.Fatalf("the simulator billed %q", r.Text("billingResult"))
+			}
+			total.Add(total, amount)
 		}
 		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.guance_billing_details.day%d", i),
-			at("total_billing_result"), knownvalue.NumberExact(num(total.String()))))
+			at("total_billing_result"), knownvalue.NumberExact(num(decimalText(total)))))
 	}
 	// Retries take the run past the API's 20 requests a minute, which the client would wait
 	// out; this simulator enforces no limit, so the client need not pace.

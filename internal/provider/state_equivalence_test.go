@@ -9,37 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
-
-// frameworkModel is the data source's state as an idiomatic framework model: the reference the
-// state writer is checked against.
-type frameworkModel struct {
-	StartDate           types.String `tfsdk:"start_date"`
-	EndDate             types.String `tfsdk:"end_date"`
-	IncludeRecords      types.Bool   `tfsdk:"include_records"`
-	ProductDetails      types.Set    `tfsdk:"product_details"`
-	Measurements        types.Set    `tfsdk:"measurements"`
-	WorkspaceUUIDs      types.Set    `tfsdk:"workspace_uuids"`
-	Records             types.List   `tfsdk:"records"`
-	TotalBillingResult  types.Number `tfsdk:"total_billing_result"`
-	TotalOriginAmount   types.Number `tfsdk:"total_origin_amount"`
-	TotalsByProduct     types.Map    `tfsdk:"totals_by_product"`
-	TotalsByDate        types.Map    `tfsdk:"totals_by_date"`
-	TotalsByMeasurement types.Map    `tfsdk:"totals_by_measurement"`
-	TotalsByMonth       types.Map    `tfsdk:"totals_by_month"`
-	ProductTotals       types.Map    `tfsdk:"product_totals"`
-	BilledProducts      types.List   `tfsdk:"billed_product_details"`
-	BilledMeasurements  types.List   `tfsdk:"billed_measurements"`
-}
-
-// productTotalsType is the element type of product_totals.
-var productTotalsType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"billing_result": types.NumberType, "origin_amount": types.NumberType, "deduction_amount": types.NumberType, "count": types.NumberType,
-}}
 
 // frameworkState builds the state the idiomatic way, State.Set on a model, and marshals it
 // as the framework would send it.
@@ -108,44 +81,6 @@ func frameworkState(t testing.TB, cfg frameworkModel, records []*guance.BillingR
 	return b.MsgPack
 }
 
-// configValue is a data source configuration as Terraform sends it.
-func configValue(t testing.TB, cfg frameworkModel) tftypes.Value {
-	t.Helper()
-	schema := billingDetailsSchema()
-	records, _ := schema.Attributes["records"].GetType().(types.ListType)
-	cfg.Records = types.ListNull(records.ElemType)
-	cfg.TotalBillingResult, cfg.TotalOriginAmount = types.NumberNull(), types.NumberNull()
-	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = types.MapNull(types.NumberType), types.MapNull(types.NumberType), types.MapNull(types.NumberType)
-	cfg.TotalsByMonth, cfg.ProductTotals = types.MapNull(types.NumberType), types.MapNull(productTotalsType)
-	cfg.BilledProducts, cfg.BilledMeasurements = types.ListNull(types.StringType), types.ListNull(types.StringType)
-	state := tfsdk.State{Schema: schema}
-	if diags := state.Set(context.Background(), &cfg); diags.HasError() {
-		t.Fatal(diags)
-	}
-	return state.Raw
-}
-
-func simData(t *testing.T) *providerData {
-	t.Helper()
-	sim := newSim(t, guancesim.Options{})
-	client, err := guance.New(guance.Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &providerData{client: client}
-}
-
-func set(values ...string) types.Set {
-	if len(values) == 0 {
-		return types.SetNull(types.StringType)
-	}
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
 func readBoth(t *testing.T, cfg frameworkModel) (written, reference []byte) {
 	t.Helper()
 	data := simData(t)
@@ -167,6 +102,7 @@ func readBoth(t *testing.T, cfg frameworkModel) (written, reference []byte) {
 // With maps of one entry (the framework writes maps in Go's random order) the two states
 // are comparable byte for byte.
 func TestStateWriterMatchesTheFrameworkByteForByte(t *testing.T) {
+	t.Parallel()
 	written, reference := readBoth(t, frameworkModel{
 		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("20240301"),
 		IncludeRecords: types.BoolValue(true), ProductDetails: set("Log"), Measurements: set(), WorkspaceUUIDs: set(guancesim.WorkspaceUUID),
@@ -179,6 +115,7 @@ func TestStateWriterMatchesTheFrameworkByteForByte(t *testing.T) {
 // Over a month or two, with many records, None values and multi-entry maps (of numbers and of
 // per-product objects), the states are equal values.
 func TestStateWriterMatchesTheFrameworkOverAMonth(t *testing.T) {
+	t.Parallel()
 	for name, cfg := range map[string]frameworkModel{
 		"records": {StartDate: types.StringValue("2023-07-01"), EndDate: types.StringValue("2023-07-31"),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()},
@@ -188,6 +125,7 @@ func TestStateWriterMatchesTheFrameworkOverAMonth(t *testing.T) {
 			IncludeRecords: types.BoolValue(false), ProductDetails: set("Log", "Logs", "APM Trace"), Measurements: set(), WorkspaceUUIDs: set("wksp_other", guancesim.WorkspaceUUID)},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			written, reference := readBoth(t, cfg)
 			typ := billingDetailsSchema().Type().TerraformType(context.Background())
 			got, err := (&tfprotov6.DynamicValue{MsgPack: written}).Unmarshal(typ)

@@ -95,7 +95,7 @@ func TestTheTokenAppearsInNoLogDiagnosticOrState(t *testing.T) {
 			logs := traceLogs(t)
 			sim := newSim(t, guancesim.Options{Token: leakToken})
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factories(),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: billingConfig(providerBlock(t, sim), "2024-03-01", "2024-03-01"),
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -149,7 +149,7 @@ func failedPlanDiagnostics(t *testing.T, config string) string {
 	t.Helper()
 	var diagnostics string
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		// ErrorCheck sees the step's error, the diagnostics as Terraform printed them, which
 		// ExpectError could only match, not hand over.
 		ErrorCheck: func(err error) error {
@@ -201,7 +201,7 @@ func TestATokenEchoedByTheServerAppearsNowhere(t *testing.T) {
 	echoing := newSim(t, guancesim.Options{Token: leakToken})
 	echoing.InjectFault(guancesim.FaultEchoTokenInRecords, 1)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(),
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:           billingConfig(providerBlock(echoing), "2024-03-01", "2024-03-01"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{noTokenInPlan{}}},

@@ -1,4 +1,4 @@
-package provider
+package tfmsgpack
 
 import (
 	"bytes"
@@ -8,14 +8,16 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
 
 // tftypesNumber is how terraform-plugin-go marshals the number Terraform parses from text.
 func tftypesNumber(t *testing.T, text string) []byte {
 	t.Helper()
-	b, err := tfprotov6.NewDynamicValue(tftypes.Number, tftypes.NewValue(tftypes.Number, exactNumber(text)))
+	n, err := ParseNumber(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tfprotov6.NewDynamicValue(tftypes.Number, tftypes.NewValue(tftypes.Number, n))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,6 +25,7 @@ func tftypesNumber(t *testing.T, text string) []byte {
 }
 
 func TestNumbersAreWrittenExactlyAsTftypesWritesThem(t *testing.T) {
+	t.Parallel()
 	texts := []string{
 		"0", "-0", "0.0", "-0.0", "-0.50", "0.10", "10.0", "100", "-100.010", "1", "-1", "127", "128", "255", "256", "-32", "-33", "65536", "4294967296",
 		"17211.88", "12.50", "1648.524", "0.5", "-0.5", "122.25", "0.125", "0.1", "0.3", "-0.3", "0.0003",
@@ -44,13 +47,9 @@ func TestNumbersAreWrittenExactlyAsTftypesWritesThem(t *testing.T) {
 		texts = append(texts, text)
 	}
 	for _, text := range texts {
-		w := newStateWriter(16)
-		d, err := guance.ParseDecimal(text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.number(d)
-		got, err := w.bytes()
+		w := NewWriter(16)
+		w.Number(text)
+		got, err := w.Bytes()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,10 +27,10 @@ type periodCache = sharedReads[Period, *BillingDetails]
 
 func newPeriodCache() *periodCache { return newSharedReads[Period, *BillingDetails]() }
 
-// do returns the value of key, fetching it with ctx unless a read of it is in flight or done.
+// read returns the value of key, fetching it with ctx unless a read of it is in flight or done.
 // A caller stops waiting as soon as its own ctx is done; when the read it waited on was
 // cancelled by the caller that started it, it asks again with its own ctx.
-func (c *sharedReads[K, V]) do(ctx context.Context, key K, fetch func(context.Context) (V, error)) (V, error) {
+func (c *sharedReads[K, V]) read(ctx context.Context, key K, fetch func(context.Context) (V, error)) (V, error) {
 	var zero V
 	for {
 		c.mu.Lock()

@@ -7,9 +7,10 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// recordDecoder reads billing records one at a time from a JSON stream. Text values repeat
-// from record to record (product, workspace, cycle), so it keeps one copy of each.
-type recordDecoder struct {
+// fieldDecoder reads the fields of the answers' objects, billing records and the balance, as
+// Text and Decimal values from a JSON stream, one record at a time. Text values repeat from
+// record to record (product, workspace, cycle), so it keeps one copy of each.
+type fieldDecoder struct {
 	interned map[string]string
 	// numberTexts collects a record's numbers so that they become one string, sliced, rather
 	// than one allocation each.
@@ -19,12 +20,12 @@ type recordDecoder struct {
 	scrub *scrubber
 }
 
-func newRecordDecoder(scrub *scrubber) *recordDecoder {
-	return &recordDecoder{interned: make(map[string]string, 256), scrub: scrub}
+func newFieldDecoder(scrub *scrubber) *fieldDecoder {
+	return &fieldDecoder{interned: make(map[string]string, 256), scrub: scrub}
 }
 
 // intern returns the one kept copy of text, scrubbed; the lookup itself does not allocate.
-func (d *recordDecoder) intern(b []byte) string {
+func (d *fieldDecoder) intern(b []byte) string {
 	if s, ok := d.interned[string(b)]; ok {
 		return s
 	}
@@ -37,7 +38,7 @@ func (d *recordDecoder) intern(b []byte) string {
 
 // text turns a raw JSON value into a Text: "None", "" and null are null; a number or
 // boolean where text was expected is kept as its JSON text.
-func (d *recordDecoder) text(v jsontext.Value) (Text, error) {
+func (d *fieldDecoder) text(v jsontext.Value) (Text, error) {
 	switch v.Kind() {
 	case 'n':
 		return Text{}, nil
@@ -65,7 +66,7 @@ func (d *recordDecoder) text(v jsontext.Value) (Text, error) {
 // numberText checks a raw JSON value meant as a number: numbers and numeric strings give
 // their exact text; "None", "" and null give nil. Anything else is returned as bad text for
 // the caller to report with the record and field named.
-func (d *recordDecoder) numberText(v jsontext.Value) (text []byte, bad string, err error) {
+func (d *fieldDecoder) numberText(v jsontext.Value) (text []byte, bad string, err error) {
 	switch v.Kind() {
 	case 'n':
 		return nil, "", nil
@@ -88,7 +89,7 @@ func (d *recordDecoder) numberText(v jsontext.Value) (text []byte, bad string, e
 }
 
 // number is numberText as a Decimal of its own, for values read one at a time.
-func (d *recordDecoder) number(v jsontext.Value) (Decimal, string, error) {
+func (d *fieldDecoder) number(v jsontext.Value) (Decimal, string, error) {
 	text, bad, err := d.numberText(v)
 	if text == nil {
 		return Decimal{}, bad, err
@@ -112,7 +113,7 @@ type pendingNumber struct {
 
 // record reads one record into r. index is its position in the answer, counted from 1, for
 // messages.
-func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord) error {
+func (d *fieldDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord) error {
 	if dec.PeekKind() != '{' {
 		v, err := dec.ReadValue()
 		if err != nil {
@@ -138,7 +139,7 @@ func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecor
 			}
 			name = jsontext.Value(`"` + unquoted + `"`)
 		}
-		text, number := r.fieldFor(name, &day, &tag6, &billingKey)
+		text, number := r.valueSlot(name, &day, &tag6, &billingKey)
 		v, err := dec.ReadValue()
 		if err != nil {
 			return err
@@ -194,9 +195,9 @@ func (d *recordDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecor
 	return nil
 }
 
-// fieldFor says where the API field with this raw JSON name goes; fields the provider does not
+// valueSlot is where the value of the API field with this raw JSON name goes; fields the provider does not
 // expose (orgName, consumption, …) go nowhere and are skipped.
-func (r *BillingRecord) fieldFor(name jsontext.Value, day, tag6, billingKey *Text) (*Text, *Decimal) {
+func (r *BillingRecord) valueSlot(name jsontext.Value, day, tag6, billingKey *Text) (*Text, *Decimal) {
 	switch string(name) {
 	case `"consumeTimeOfDay"`:
 		return day, nil
