@@ -5,28 +5,24 @@ import (
 	"errors"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-// closedLoopbackURL is the URL of a loopback port that was just listened on and closed, so a
-// connection to it is refused.
+// closedLoopbackURL is a URL where connections are refused.
 func closedLoopbackURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := guancesim.ClosedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
+	return url
 }
 
 // defaultClient is a client with every default, retry delays included, logging to log.

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,19 +12,14 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-// closedLoopbackURL is the URL of a loopback port that was just listened on and closed, so a
-// connection to it is refused.
+// closedLoopbackURL is a URL where connections are refused.
 func closedLoopbackURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := guancesim.ClosedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
+	return url
 }
 
 // unresolvable is a host name that cannot exist (RFC 2606 reserves .invalid).
