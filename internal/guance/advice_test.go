@@ -18,7 +18,7 @@ import (
 // closedLoopbackURL is a URL where connections are refused.
 func closedLoopbackURL(t *testing.T) string {
 	t.Helper()
-	url, err := guancesim.ClosedURL()
+	url, err := guancesim.ClosedURL(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
