@@ -32,12 +32,7 @@ func TestGoldenSummaries(t *testing.T) {
 	for _, name := range goldenCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f, err := os.Open(filepath.Join("testdata", name+".json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			s, err := Parse(f)
+			s, err := parseFixture(t, name)
 			if err != nil {
 				compareGolden(t, name+".err", err.Error()+"\n")
 				for _, ext := range []string{".md", ".txt"} {
@@ -51,6 +46,17 @@ func TestGoldenSummaries(t *testing.T) {
 			compareGolden(t, name+".txt", Text(s, Options{}))
 		})
 	}
+}
+
+// parseFixture parses testdata/name.json, a plan's JSON.
+func parseFixture(t *testing.T, name string) (*Summary, error) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return Parse(f)
 }
 
 func compareGolden(t *testing.T, file, got string) {

@@ -2,7 +2,6 @@ package costsummary
 
 import (
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,12 +65,7 @@ func TestAmountsAreShownAsWrittenBeyondFloatPrecision(t *testing.T) {
 
 func TestBudgetsFileReplacesThePlansVariables(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("testdata/check_warning.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := Parse(f)
+	s, err := parseFixture(t, "check_warning")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,12 +183,7 @@ func TestReadBudgetsRefusesMistakes(t *testing.T) {
 // characters (a terminal escape) or bidirectional overrides.
 func TestSummaryOfHostileNamesIsPrintable(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("testdata/non_utf8.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := Parse(f)
+	s, err := parseFixture(t, "non_utf8")
 	if err != nil {
 		t.Fatal(err)
 	}
