@@ -52,6 +52,11 @@ var (
 			return nil
 		},
 	}
+	currencyValidator = stringCheck{
+		description: "must be " + guance.CurrencyRule,
+		summary:     "Invalid currency",
+		check:       func(s string) error { _, err := guance.ParseCurrency(s); return err },
+	}
 	dateValidator = stringCheck{
 		description: "must be a calendar date written YYYY-MM-DD or YYYYMMDD",
 		summary:     "Invalid date",
