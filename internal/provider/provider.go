@@ -356,7 +356,7 @@ func firstSet(values ...string) string {
 func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource}
+	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource, newBillingBudgetDataSource}
 }
 
 func (p *guanceProvider) Functions(context.Context) []func() function.Function {
