@@ -124,7 +124,7 @@ job() {
   : >"$job/step-summary" >"$job/path"
   export GITHUB_STEP_SUMMARY=$job/step-summary GITHUB_PATH=$job/path RUNNER_TEMP=$job/temp RELEASE=$release
   unset FORK TF_VAR_monthly_budget
-  export TF_VAR_currency=CNY TF_IN_AUTOMATION=1 TF_VAR_as_of=2024-03-31
+  export GUANCE_CURRENCY=CNY TF_IN_AUTOMATION=1 TF_VAR_as_of=2024-03-31
   export "$@"
   (cd "$job/cost-guard" && PATH="$fakes:$PATH" bash -e -c "$plan_step") >"$job/plan.log" 2>&1 || echo "    (terraform plan failed, as a blocked plan does; its plan file is kept)"
 }

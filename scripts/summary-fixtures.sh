@@ -25,6 +25,8 @@ cleanup() { stop_simulator; rm -rf "$work"; }
 trap cleanup EXIT
 setup_provider
 start_simulator
+# The currency of the provider's messages (the budgets' findings).
+export GUANCE_CURRENCY=CNY
 go build -o "$work/bin/normalise" ./$configs/normalise
 cp -r examples/cost-guard "$work/cost-guard"
 mkdir -p "$work/out"
@@ -61,8 +63,8 @@ state_fixture() {
 echo "==> planning the fixtures against the simulator"
 fixture one_read $configs/one_read
 fixture modules $configs/modules
-fixture check_warning examples/cost-guard -var as_of=2024-03-31 -var currency=CNY
-fixture postcondition_failed examples/cost-guard -var as_of=2024-03-31 -var currency=CNY -var monthly_budget=1000
+fixture check_warning examples/cost-guard -var as_of=2024-03-31 -var min_runway_days=5
+fixture postcondition_failed examples/cost-guard -var as_of=2024-03-31 -var monthly_budget=70000 -var 'daily_limits={"Log"=800}'
 fixture empty_period $configs/empty_period
 fixture forecast $configs/forecast
 fixture first_of_month $configs/first_of_month

@@ -12,7 +12,7 @@ func TestRunPrintsTheSummaryOfAFileOrStandardInput(t *testing.T) {
 	t.Parallel()
 	plan := filepath.Join("..", "..", "internal", "costsummary", "testdata", "check_warning.json")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-format", "text", plan}, nil, &stdout, &stderr); code != 0 {
+	if code := run([]string{"-format", "text", "-currency", "CNY", plan}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	want, err := os.ReadFile(filepath.Join("..", "..", "internal", "costsummary", "testdata", "check_warning.txt"))
@@ -115,7 +115,7 @@ func TestRunReadsASavedPlanFileThroughTerraformShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-terraform", fake, "-format", "text", plan}, nil, &stdout, &stderr); code != 0 {
+	if code := run([]string{"-terraform", fake, "-format", "text", "-currency", "CNY", plan}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	want, err := os.ReadFile(filepath.Join("..", "..", "internal", "costsummary", "testdata", "check_warning.txt"))

@@ -81,7 +81,7 @@ func decodeBudget(f *fields) *BudgetRead {
 			return b
 		}
 		for i, item := range list {
-			g := objectFields(f, fmt.Sprintf("findings[%d]", i), item)
+			g := objectFields(f, "findings", fmt.Sprintf("findings[%d]", i), item)
 			if g == nil {
 				return b
 			}
@@ -104,14 +104,14 @@ func decodeBudget(f *fields) *BudgetRead {
 	return b
 }
 
-// objectFields reads item as the object at name of f's read, or fails f.
-func objectFields(f *fields, name string, item any) *fields {
+// objectFields reads item, the member where of f's attribute name, as an object, or fails f.
+func objectFields(f *fields, name, where string, item any) *fields {
 	m, ok := item.(map[string]any)
 	if !ok || m == nil {
-		f.fail("its %s is not what the provider writes: %s is not an object", name, describe(item))
+		f.fail("its %s is not what the provider writes: %s is not an object", where, describe(item))
 		return nil
 	}
-	return &fields{values: m}
+	return &fields{values: m, path: f.path + name + ".", seen: f.seen}
 }
 
 func decodeObjects[T any](f *fields, name string, decode func(*fields) T) map[string]T {
@@ -126,7 +126,7 @@ func decodeObjects[T any](f *fields, name string, decode func(*fields) T) map[st
 	}
 	out := make(map[string]T, len(m))
 	for key, item := range m {
-		g := objectFields(f, fmt.Sprintf("%s[%q]", name, clean(truncate(key, 40))), item)
+		g := objectFields(f, name, fmt.Sprintf("%s[%q]", name, clean(truncate(key, 40))), item)
 		if g == nil {
 			return nil
 		}

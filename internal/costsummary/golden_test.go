@@ -25,11 +25,12 @@ type goldenCase struct {
 
 var goldenCases = []goldenCase{
 	{name: "one_read"},
-	{name: "modules"},
+	// The guard called as a module with literal budgets: each budget is found.
+	{name: "modules", opts: Options{Currency: "CNY"}},
 	{name: "forecast"},
 	// A blocked plan: a postcondition failed, Terraform saved the plan marked errored.
-	{name: "postcondition_failed"},
-	{name: "check_warning"},
+	{name: "postcondition_failed", opts: Options{Currency: "CNY"}},
+	{name: "check_warning", opts: Options{Currency: "CNY"}},
 	{name: "empty_period"},
 	{name: "state"},
 	// A forecast read deferred to the apply (timestamp()) and a balance read that depends on a
@@ -41,8 +42,8 @@ var goldenCases = []goldenCase{
 	// Planned on the 1st: no day elapsed, no forecast, no run rate.
 	{name: "first_of_month"},
 	// The CI recipe on a pull request from a fork: the step summary says why there is no comment.
-	{name: "fork", fixture: "check_warning", opts: Options{Note: forkNote}},
-	{name: "exact", fixture: "check_warning", opts: Options{Exact: true}},
+	{name: "fork", fixture: "check_warning", opts: Options{Currency: "CNY", Note: forkNote}},
+	{name: "exact", fixture: "check_warning", opts: Options{Currency: "CNY", Exact: true}},
 	{name: "hostile_names", fixture: "one_read", edit: hostile},
 	{name: "thousand_products", input: thousandProducts},
 }

@@ -313,7 +313,7 @@ func collect(m *tfjson.StateModule, parent string, reads *[]Read) error {
 		if r == nil || r.Mode != tfjson.DataResourceMode || !isBillingType(r.Type) {
 			continue
 		}
-		read, err := decodeRead(r, address)
+		read, err := decodeRead(r, address, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Address, err)
 		}
@@ -337,10 +337,14 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// fields reads a read's values, keeping numbers as their text; it keeps the first error.
+// fields reads a read's values, keeping numbers as their text; it keeps the first error. It
+// notes each attribute it looks up in seen, by its path ("findings.message" for a member of a
+// nested object), so that a test can hold the summary's attribute names to the provider's schema.
 type fields struct {
 	values map[string]any
 	err    error
+	path   string
+	seen   map[string]bool
 }
 
 func (f *fields) fail(format string, args ...any) {
@@ -351,6 +355,9 @@ func (f *fields) fail(format string, args ...any) {
 
 // get returns the attribute's value, failing when the attribute is missing.
 func (f *fields) get(name string) (any, bool) {
+	if f.seen != nil {
+		f.seen[f.path+name] = true
+	}
 	if f.err != nil {
 		return nil, false
 	}
@@ -460,9 +467,9 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func decodeRead(r *tfjson.StateResource, module string) (Read, error) {
+func decodeRead(r *tfjson.StateResource, module string, seen map[string]bool) (Read, error) {
 	read := Read{Address: r.Address, Module: module, Type: r.Type}
-	f := fields{values: r.AttributeValues}
+	f := fields{values: r.AttributeValues, seen: seen}
 	if f.values == nil {
 		return read, errors.New("its values are not a JSON object")
 	}
@@ -555,3 +562,24 @@ func (s *Summary) HasBudgetReads() bool {
 // Clean makes text safe to print in a terminal: control characters and bidirectional overrides
 // become U+FFFD.
 func Clean(s string) string { return clean(s) }
+
+// ReadAttributes are the attributes the summary reads, by data source type: a nested object's
+// member as "attribute.member". TestReadAttributesAreThoseTheDecodersRead holds the decoders to
+// this list, and the provider's TestCostSummaryReadsAttributesOfTheSchema holds the list to the
+// provider's schema, so that renaming an attribute fails a test rather than the summary.
+var ReadAttributes = map[string][]string{
+	TypeBudget: {
+		"start_date", "end_date", "name", "amount", "actual_billing_result", "forecast_billing_result",
+		"actual_percent", "forecast_percent", "previous_billing_result", "change_percent", "balance", "runway_days", "status",
+		"by_product", "by_product.actual", "by_product.forecast", "by_product.amount", "by_product.actual_percent",
+		"by_product.forecast_percent", "by_product.previous", "by_product.status",
+		"findings", "findings.action", "findings.basis", "findings.scope", "findings.message", "findings.value",
+		"findings.limit", "findings.percent",
+	},
+	TypeDetails: {"start_date", "end_date", "total_billing_result", "totals_by_product", "totals_by_date", "totals_by_month"},
+	TypeForecast: {
+		"start_date", "end_date", "as_of", "lookback_days", "actual_billing_result", "forecast_billing_result", "daily_run_rate",
+		"days_elapsed", "days_remaining", "latest_day_billing_result", "latest_day_ratio", "forecast_by_product", "totals_by_date",
+	},
+	TypeBalance: {"total_balance", "cash_balance", "coupon_balance", "stored_card_balance"},
+}

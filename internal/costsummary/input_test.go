@@ -2,11 +2,15 @@ package costsummary
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 func TestParseRefusesWhatIsNotShowJSONWithTheReason(t *testing.T) {
@@ -111,43 +115,40 @@ func TestMoneyHasTwoDecimalsAndThousandsAndPercentagesOne(t *testing.T) {
 }
 
 // The budgets file replaces the plan's variables, and like them applies to reads of one
-// calendar month only: a year's read shows no percentage.
+// calendar month only: a read of 14 days shows "no budget" and no percentage.
 func TestBudgetsFileAppliesOnlyToReadsOfACalendarMonth(t *testing.T) {
 	t.Parallel()
-	s, err := parseFixture(t, "year_and_month")
-	if err != nil {
-		t.Fatal(err)
-	}
 	budgets, err := ReadBudgets(strings.NewReader(`{"guance_budgets": {"monthly": 80000, "products": {"Metric": 4000}, "balance_floor": 20000, "currency": "CNY"}}`), "strict.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := Text(s, Options{Budgets: &budgets, TopProducts: 8})
+	month, err := parseFixture(t, "forecast")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Text(month, Options{Budgets: &budgets, TopProducts: 8})
 	for _, want := range []string{
-		"module.guard.data.guance_billing_details.month  2024-03-01 to 2024-03-31  80,527.10",
-		"80,000.00",
-		"100.7%",
-		"below the floor of 20,000.00 CNY",
+		"data.guance_billing_forecast.march       2024-03-01 to 2024-03-31 37,956.09 77,092.36 80,000.00 47.4% (forecast 96.4%)      – OK within budget",
 		"Budgets from strict.json, applied to reads of one calendar month.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, out)
 		}
 	}
-	year := regexp.MustCompile(`(?m)^  data\.guance_billing_details\.year .*$`).FindString(out)
-	if !strings.Contains(year, "no budget") || strings.Contains(year, "%") {
-		t.Errorf("the year's row has a budget or a percentage: %q", year)
+	days := regexp.MustCompile(`(?m)^  data\.guance_billing_details\.march_so_far .*$`).FindString(out)
+	if !strings.Contains(days, "no budget") || strings.Contains(days, "%") {
+		t.Errorf("the read of 14 days has a budget or a percentage: %q", days)
 	}
 }
 
 // A balance exactly at its floor is at it, not below it.
 func TestBalanceExactlyAtTheFloorIsSaidSo(t *testing.T) {
 	t.Parallel()
-	s, err := parseFixture(t, "check_warning")
+	s, err := parseFixture(t, "state")
 	if err != nil {
 		t.Fatal(err)
 	}
-	budgets, err := ReadBudgets(strings.NewReader(`{"guance_budgets": {"balance_floor": 15373.9}}`), "floor.json")
+	budgets, err := ReadBudgets(strings.NewReader(`{"guance_budgets": {"balance_floor": 15373.9, "currency": "CNY"}}`), "floor.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +160,10 @@ func TestBalanceExactlyAtTheFloorIsSaidSo(t *testing.T) {
 // A condition Terraform could not evaluate (status "error") is shown, as failed, never as passed.
 func TestConditionWithStatusErrorIsShownAsFailed(t *testing.T) {
 	t.Parallel()
-	raw := readFixture(t, "postcondition_failed")
-	raw = []byte(strings.Replace(string(raw), `"status": "fail"`, `"status": "error"`, -1))
+	raw := readFixture(t, "one_read")
+	raw = []byte(strings.Replace(string(raw), "{", `{"checks": [{"address": {"kind": "resource", "mode": "data", "to_display": "data.guance_billing_details.march",
+		"type": "guance_billing_details", "name": "march"}, "status": "error", "instances": [{"address": {"to_display": "data.guance_billing_details.march"},
+		"status": "error", "problems": [{"message": "Invalid reference in the condition"}]}]}],`, 1))
 	s, err := Parse(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +172,7 @@ func TestConditionWithStatusErrorIsShownAsFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Plan blocked by 1 failed postcondition", "⛔ blocked: error", "postcondition could not be evaluated: Guance spending"} {
+	for _, want := range []string{"Plan blocked by 1 failed postcondition", "⛔ blocked: error", "postcondition could not be evaluated: Invalid reference in the condition"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, md)
 		}
@@ -179,7 +182,7 @@ func TestConditionWithStatusErrorIsShownAsFailed(t *testing.T) {
 	if s, err = Parse(raw); err != nil {
 		t.Fatal(err)
 	}
-	if out := Text(s, Options{}); !strings.Contains(out, "WARNING check.budget_threshold: could not be evaluated: Guance spending") {
+	if out := Text(s, Options{}); !strings.Contains(out, "WARNING check.budget: could not be evaluated: ") {
 		t.Errorf("the check block in error is not shown:\n%s", out)
 	}
 }
@@ -354,7 +357,7 @@ func TestChartOfALongPeriodIsByMonthAndTheSparklineIsCapped(t *testing.T) {
 // A details and a forecast read of the same days share one chart.
 func TestTheSameDaysAreChartedOnce(t *testing.T) {
 	t.Parallel()
-	s, err := parseFixture(t, "check_warning")
+	s, err := parseFixture(t, "forecast")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +365,7 @@ func TestTheSameDaysAreChartedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(md, "```mermaid"); n != 1 {
+	if n := strings.Count(md, "```mermaid"); n != 1 || !strings.Contains(md, "read by `data.guance_billing_details.march_so_far`, `data.guance_billing_forecast.march`") {
 		t.Errorf("%d charts, want 1:\n%s", n, md)
 	}
 }
@@ -402,4 +405,118 @@ func mustAmount(t *testing.T, text string) Amount {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// Decoding every read of every fixture looks up exactly the attributes of ReadAttributes, the
+// list the provider's schema test holds to the schema.
+func TestReadAttributesAreThoseTheDecodersRead(t *testing.T) {
+	t.Parallel()
+	seen := map[string]map[string]bool{}
+	fixtures, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures = append(fixtures, filepath.Join("..", "..", "examples", "ci", "testdata", "budget-plan.json"))
+	for _, path := range fixtures {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		top, err := scanTopLevel(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if top.plan {
+			if raw = top.priorState; raw == nil {
+				continue
+			}
+		}
+		var state tfjson.State
+		state.UseJSONNumber(true)
+		if err := json.Unmarshal(raw, &state); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		values := state.Values
+		if values == nil || values.RootModule == nil {
+			continue
+		}
+		var walk func(m *tfjson.StateModule)
+		walk = func(m *tfjson.StateModule) {
+			for _, r := range m.Resources {
+				if r.Mode != tfjson.DataResourceMode || !isBillingType(r.Type) {
+					continue
+				}
+				if seen[r.Type] == nil {
+					seen[r.Type] = map[string]bool{}
+				}
+				if _, err := decodeRead(r, "", seen[r.Type]); err != nil {
+					t.Errorf("%s: %s: %v", path, r.Address, err)
+				}
+			}
+			for _, child := range m.ChildModules {
+				walk(child)
+			}
+		}
+		walk(values.RootModule)
+	}
+	for typ, names := range ReadAttributes {
+		listed := map[string]bool{}
+		for _, name := range names {
+			listed[name] = true
+			if !seen[typ][name] {
+				t.Errorf("%s: ReadAttributes lists %s, which no fixture's read looked up", typ, name)
+			}
+		}
+		for name := range seen[typ] {
+			if !listed[name] {
+				t.Errorf("%s: the decoder reads %s, which ReadAttributes does not list", typ, name)
+			}
+		}
+	}
+}
+
+// The summary shows the decision that the module's postcondition and the OPA policy make on
+// the plan they are tested to agree on (examples/ci/testdata/budget-plan.json): block, with the
+// same message.
+func TestSummaryShowsTheBudgetFixturesDecision(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "ci", "testdata", "budget-plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var budget *BudgetRead
+	for _, r := range s.Reads {
+		if r.Budget != nil {
+			budget = r.Budget
+			if len(r.Failures) != 1 {
+				t.Fatalf("the module's postcondition: %q", r.Failures)
+			}
+			var blocks []string
+			for _, f := range r.Budget.Findings {
+				if f.Action == "block" {
+					blocks = append(blocks, f.Message)
+				}
+			}
+			// The postcondition's message is block_message: the block findings' messages.
+			for _, msg := range blocks {
+				if !strings.Contains(r.Failures[0], msg) {
+					t.Errorf("the postcondition's message %q lacks the finding %q", r.Failures[0], msg)
+				}
+			}
+		}
+	}
+	if budget == nil || budget.Status != "block" {
+		t.Fatalf("budget %+v, want status block", budget)
+	}
+	md, err := Markdown(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md, "### ⛔ Guance billing: Plan blocked by 1 budget;") || !strings.Contains(md, "| ⛔ blocked |") {
+		t.Errorf("the summary does not show the block:\n%s", md)
+	}
 }

@@ -169,7 +169,7 @@ func mdProducts(b *strings.Builder, t productTable) {
 		if t.WithBudget {
 			fmt.Fprintf(b, " %s | %s |", cmpDash(p.Budget), cmpDash(p.Used))
 			if p.Status != "" {
-				fmt.Fprintf(b, " %s |", p.Status)
+				fmt.Fprintf(b, " %s %s |", levelIcon[p.Level], p.Status)
 			}
 		}
 		b.WriteString("\n")

@@ -98,6 +98,7 @@ type productTable struct {
 
 type productRow struct {
 	Name, Amount, Share, Budget, Used, Status string
+	Level                                     level
 }
 
 type chart struct {
@@ -150,16 +151,15 @@ func buildView(s *Summary, opts Options) view {
 		switch {
 		case r.Budget != nil:
 			v.Rows = append(v.Rows, budgetRow(r, num))
-			switch r.Budget.Status {
-			case "block":
+			if r.Budget.Status == "block" {
 				blockedBudgets++
-			case "warn":
-				warnings++
 			}
 			for _, f := range r.Budget.Findings {
 				lvl := levelWarn
 				if f.Action == "block" {
 					lvl = levelBlock
+				} else {
+					warnings++
 				}
 				v.Findings = append(v.Findings, finding{Level: lvl, Address: budgetLabel(r), Message: cleanMessage(f.Message)})
 			}
@@ -185,7 +185,9 @@ func buildView(s *Summary, opts Options) view {
 		warnings++
 	}
 	for _, w := range s.Warnings {
-		if decided[moduleOf(w.Address)] {
+		// A check block that failed (not one in error) beside a budget that decided warn or
+		// block repeats the decision's findings, as examples/cost-guard's does.
+		if !w.Error && decided[moduleOf(w.Address)] {
 			continue
 		}
 		warnings++
@@ -203,7 +205,8 @@ func buildView(s *Summary, opts Options) view {
 	if failedConditions > 0 {
 		v.Level = levelBlock
 	}
-	v.Headline = headline(s, blockedBudgets, failedConditions, warnings)
+	budgeted := slices.ContainsFunc(v.Rows, func(r row) bool { return r.Budget != "no budget" && r.Budget != "–" })
+	v.Headline = headline(s, budgeted, blockedBudgets, failedConditions, warnings)
 	if len(s.Warnings) > 0 || warnings > 0 {
 		v.Level = max(v.Level, levelWarn)
 	}
@@ -232,8 +235,11 @@ func buildView(s *Summary, opts Options) view {
 			v.Balances = addBalance(v.Balances, r, budgets, num)
 		}
 		if r.Budget != nil && (r.Budget.Balance != nil || r.Budget.RunwayDays != nil) {
-			v.Methods = append(v.Methods, fact{Label: budgetLabel(r),
-				Value: fmt.Sprintf("balance %s, runway %s days at the run rate", num.optionalMoney(r.Budget.Balance), optionalDays(r.Budget.RunwayDays))})
+			runway := "no runway yet: no day has elapsed to give a run rate"
+			if r.Budget.RunwayDays != nil {
+				runway = "runway " + fixed(r.Budget.RunwayDays.value, 1, true) + " days at the run rate"
+			}
+			v.Methods = append(v.Methods, fact{Label: budgetLabel(r), Value: "balance " + num.optionalMoney(r.Budget.Balance) + ", " + runway})
 		}
 	}
 	v.Footer = footer(s, budgets, num)
@@ -271,7 +277,7 @@ func conditionFindings(r Read) []finding {
 	return out
 }
 
-func headline(s *Summary, blockedBudgets, failedConditions, warnings int) string {
+func headline(s *Summary, budgeted bool, blockedBudgets, failedConditions, warnings int) string {
 	var blocks []string
 	if blockedBudgets > 0 {
 		blocks = append(blocks, plural(blockedBudgets, "budget", "budgets"))
@@ -295,8 +301,10 @@ func headline(s *Summary, blockedBudgets, failedConditions, warnings int) string
 		h += "; " + plural(warnings, "warning", "warnings")
 	case warnings > 0:
 		h += " with " + plural(warnings, "warning", "warnings")
-	case len(blocks) == 0 && !s.Errored:
+	case len(blocks) == 0 && !s.Errored && budgeted:
 		h += "; no budget crossed"
+	case len(blocks) == 0 && !s.Errored:
+		h += "; no budget"
 	}
 	return h
 }
@@ -336,7 +344,7 @@ func usedText(actual, forecast *Amount, hasAmount bool) string {
 		return "–"
 	}
 	s := percentText(actual)
-	if forecast != nil {
+	if forecast != nil && percentText(forecast) != s {
 		s += " (forecast " + percentText(forecast) + ")"
 	}
 	return s
@@ -361,7 +369,7 @@ func readRow(r Read, budgets Budgets, num number) row {
 	if monthly := monthlyBudget(r, budgets); monthly != nil {
 		out.Budget = num.plain(*monthly)
 		out.Used = percentOf(spent.value, monthly.value)
-		if forecast != nil {
+		if forecast != nil && forecast.value.Cmp(spent.value) != 0 {
 			out.Used += " (forecast " + percentOf(forecast.value, monthly.value) + ")"
 		}
 		out.Level, out.Status = levelOK, "within budget"
@@ -417,13 +425,6 @@ func isCalendarMonth(start, end string) bool {
 }
 
 func period(start, end string) string { return start + " to " + end }
-
-func optionalDays(a *Amount) string {
-	if a == nil {
-		return "–"
-	}
-	return fixed(a.value, 1, true)
-}
 
 func forecastMethod(r Read, num number) fact {
 	f := r.Forecast
@@ -516,7 +517,7 @@ func budgetProducts(r Read, num number, top int) productTable {
 			row.Used = usedText(p.ActualPercent, p.ForecastPercent, true)
 		}
 		st := statusWords[p.Status]
-		row.Status = levelIcon[st.level] + " " + st.word
+		row.Level, row.Status = st.level, st.word
 		t.Rows = append(t.Rows, row)
 	}
 	if rest := len(names) - len(shown); rest > 0 {

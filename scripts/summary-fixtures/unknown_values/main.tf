@@ -12,6 +12,13 @@ resource "terraform_data" "deployed" {
   input = "v1"
 }
 
+data "guance_billing_budget" "month" {
+  start_date = "2024-03-01"
+  end_date   = "2024-03-31"
+  as_of      = formatdate("YYYY-MM-DD", timestamp())
+  amount     = 100000
+}
+
 data "guance_billing_forecast" "month" {
   start_date = "2024-03-01"
   end_date   = "2024-03-31"

@@ -6,11 +6,10 @@ terraform {
   }
 }
 
-# The month's guard beside a year's trend: the monthly budget applies to the month only.
+# The month's guard beside a year's trend: the month's budget applies to the month only.
 module "guard" {
-  source   = "../cost-guard"
-  as_of    = "2024-03-31"
-  currency = "CNY"
+  source = "../cost-guard"
+  as_of  = "2024-03-31"
 }
 
 data "guance_billing_details" "year" {
