@@ -154,9 +154,7 @@ func Parse(raw []byte) (*Summary, error) {
 		s.Kind = "plan"
 		// The reads are in prior_state, which is decoded on its own: terraform-json decodes a
 		// plan's prior_state with float64 numbers whatever the plan's UseJSONNumber.
-		planRaw := raw
 		if top.priorState != nil {
-			planRaw = top.withoutPriorState
 			var prior tfjson.State
 			prior.UseJSONNumber(true)
 			if err := json.Unmarshal(top.priorState, &prior); err != nil {
@@ -166,7 +164,7 @@ func Parse(raw []byte) (*Summary, error) {
 		}
 		var plan tfjson.Plan
 		plan.UseJSONNumber(true)
-		if err := json.Unmarshal(planRaw, &plan); err != nil {
+		if err := json.Unmarshal(top.rest, &plan); err != nil {
 			return nil, fmt.Errorf("the input is not the JSON of `terraform show -json`: %w", err)
 		}
 		s.TerraformVersion = plan.TerraformVersion
@@ -175,7 +173,7 @@ func Parse(raw []byte) (*Summary, error) {
 	} else {
 		var state tfjson.State
 		state.UseJSONNumber(true)
-		if err := json.Unmarshal(raw, &state); err != nil {
+		if err := json.Unmarshal(top.rest, &state); err != nil {
 			return nil, fmt.Errorf("the input is not the JSON of `terraform show -json`: %w", err)
 		}
 		s.TerraformVersion = state.TerraformVersion
@@ -208,18 +206,24 @@ func Parse(raw []byte) (*Summary, error) {
 type topLevel struct {
 	formatVersion string
 	plan, errored bool
-	// priorState is where the plan's prior_state is in the input, when it has one.
+	// priorState is the plan's prior_state, when it has one.
 	priorState []byte
-	// withoutPriorState is the plan with its prior_state null.
-	withoutPriorState []byte
+	// rest is the document without the records of any read: the plan with its prior_state null,
+	// or the state.
+	rest []byte
 }
+
+// resourceValues is the pointer of a resource's values, in prior_state or in a state.
+var resourceValues = regexp.MustCompile(`^/(prior_state/)?values/root_module(/child_modules/\d+)*/resources/\d+/values$`)
 
 // scanTopLevel reads the document once with a validating decoder that refuses a member name
 // given twice in any object (which of two amounts to believe would be a guess) and more than
-// one JSON value, and notes the top-level members it needs.
+// one JSON value, and notes the top-level members it needs. It leaves out the records of every
+// read (a details read's "records": 100,000 of them in a year), which the summary does not
+// show and which would cost more to decode than everything else.
 func scanTopLevel(raw []byte) (topLevel, error) {
 	var top topLevel
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowInvalidUTF8(true))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), jsontext.AllowInvalidUTF8(true))
 	notJSON := func(err error) error {
 		var syn *jsontext.SyntacticError
 		if errors.Is(err, jsontext.ErrDuplicateName) && errors.As(err, &syn) {
@@ -232,6 +236,9 @@ func scanTopLevel(raw []byte) (topLevel, error) {
 		}
 		return fmt.Errorf("the input is not the JSON of `terraform show -json`: %w", err)
 	}
+	// cuts are the byte ranges of records, each left out as null.
+	var cuts [][2]int64
+	priorStart, priorEnd := int64(-1), int64(-1)
 	if _, err := dec.ReadToken(); err != nil {
 		return top, notJSON(err)
 	}
@@ -241,12 +248,19 @@ func scanTopLevel(raw []byte) (topLevel, error) {
 			return top, notJSON(err)
 		}
 		name := tok.String() // before the next read voids the token
-		value, err := dec.ReadValue()
-		if err != nil {
-			return top, notJSON(err)
+		var value []byte
+		start := dec.InputOffset()
+		switch name {
+		case "prior_state", "values":
+			if cuts, err = skipRecords(dec, cuts); err != nil {
+				return top, notJSON(err)
+			}
+		default:
+			if value, err = dec.ReadValue(); err != nil {
+				return top, notJSON(err)
+			}
 		}
 		end := dec.InputOffset()
-		start := end - int64(len(value))
 		switch name {
 		case "format_version":
 			if err := json.Unmarshal(value, &top.formatVersion); err != nil {
@@ -256,8 +270,7 @@ func scanTopLevel(raw []byte) (topLevel, error) {
 			top.plan = true
 		case "prior_state":
 			top.plan = true
-			top.priorState = raw[start:end]
-			top.withoutPriorState = slices.Concat(raw[:start], []byte(" null"), raw[end:])
+			priorStart, priorEnd = start, end
 		case "errored":
 			top.errored = bytes.Equal(value, []byte("true"))
 		}
@@ -268,7 +281,65 @@ func scanTopLevel(raw []byte) (topLevel, error) {
 	if _, err := dec.ReadToken(); err == nil {
 		return top, errors.New("the input holds more than one JSON value; pass the output of one `terraform show -json`")
 	}
+	if priorStart < 0 {
+		top.rest = withCuts(raw, 0, int64(len(raw)), cuts)
+		return top, nil
+	}
+	// The value starts after the colon and any space that InputOffset had not yet passed.
+	for priorStart < priorEnd && raw[priorStart] != '{' && raw[priorStart] != 'n' {
+		priorStart++
+	}
+	top.priorState = withCuts(raw, priorStart, priorEnd, cuts)
+	top.rest = slices.Concat(raw[:priorStart], []byte("null"), raw[priorEnd:])
 	return top, nil
+}
+
+// skipRecords reads one value from dec, token by token, noting in cuts where the records member
+// of each resource's values is.
+func skipRecords(dec *jsontext.Decoder, cuts [][2]int64) ([][2]int64, error) {
+	depth := dec.StackDepth()
+	for {
+		kind, length := dec.StackIndex(dec.StackDepth())
+		if kind == '{' && length%2 == 0 && dec.PeekKind() == '"' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return cuts, err
+			}
+			if tok.String() == "records" && resourceValues.MatchString(string(dec.StackPointer().Parent())) {
+				value, err := dec.ReadValue()
+				if err != nil {
+					return cuts, err
+				}
+				end := dec.InputOffset()
+				cuts = append(cuts, [2]int64{end - int64(len(value)), end})
+			}
+			continue
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return cuts, err
+		}
+		if dec.StackDepth() == depth {
+			return cuts, nil
+		}
+	}
+}
+
+// withCuts is raw[start:end] with each cut within it replaced by null.
+func withCuts(raw []byte, start, end int64, cuts [][2]int64) []byte {
+	var out []byte
+	at := start
+	for _, c := range cuts {
+		if c[0] < start || c[1] > end {
+			continue
+		}
+		out = append(out, raw[at:c[0]]...)
+		out = append(out, "null"...)
+		at = c[1]
+	}
+	if out == nil {
+		return raw[start:end]
+	}
+	return append(out, raw[at:end]...)
 }
 
 // notShowJSON recognises the inputs people pass by mistake and says what to pass instead.

@@ -520,3 +520,35 @@ func TestSummaryShowsTheBudgetFixturesDecision(t *testing.T) {
 		t.Errorf("the summary does not show the block:\n%s", md)
 	}
 }
+
+// The records of a read are left out before decoding (the summary does not show them), and
+// only those of a resource's values: the summary is the same with or without them, and a
+// member named records elsewhere is kept.
+func TestRecordsAreLeftOutOfDecodingAndChangeNothing(t *testing.T) {
+	t.Parallel()
+	without := planWithCurrency("USD")
+	with := strings.Replace(without, `"total_billing_result": 12.5,`,
+		`"total_billing_result": 12.5, "records": [{"billing_result": 12.5, "product_detail": "Log", "records": {"x": 1}}],`, 1)
+	with = strings.Replace(with, `"variables": {`, `"variables": {"records": {"value": "kept"}, `, 1)
+	top, err := scanTopLevel([]byte(with))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(top.priorState), `"product_detail"`) || !strings.Contains(string(top.priorState), `"records": null`) {
+		t.Errorf("the records are still in prior_state: %s", top.priorState)
+	}
+	if !strings.Contains(string(top.rest), `"records": {"value": "kept"}`) || !strings.Contains(string(top.rest), `"prior_state": null`) {
+		t.Errorf("the rest of the plan changed: %s", top.rest)
+	}
+	a, err := Parse([]byte(with))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse([]byte(without))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Text(a, Options{}) != Text(b, Options{}) {
+		t.Errorf("the records changed the summary:\n%s\n%s", Text(a, Options{}), Text(b, Options{}))
+	}
+}

@@ -426,20 +426,26 @@ func isCalendarMonth(start, end string) bool {
 
 func period(start, end string) string { return start + " to " + end }
 
+// forecastMethod says how a forecast read's figures were made, in the provider's terms.
 func forecastMethod(r Read, num number) fact {
 	f := r.Forecast
+	lookback := "lookback_days"
+	if f.LookbackDays != nil {
+		lookback = f.LookbackDays.Text
+	}
 	parts := []string{fmt.Sprintf("as of %s, %s days elapsed and %s remaining", f.AsOf, f.DaysElapsed.Text, f.DaysRemaining.Text)}
 	if f.DailyRate != nil {
-		parts = append(parts, "run rate "+num.money(*f.DailyRate)+" a day (the mean of the last days read)")
+		parts = append(parts, fmt.Sprintf("run rate %s a day, the mean daily bill of the last %s elapsed days; "+
+			"forecast = spent + run rate × days remaining", num.money(*f.DailyRate), lookback))
 	} else {
-		parts = append(parts, "no run rate: no day has elapsed")
+		parts = append(parts, "no run rate and no forecast: no day has elapsed")
 	}
 	if f.LatestDay != nil {
 		latest := "latest day " + num.money(*f.LatestDay)
 		if f.LatestDayRatio != nil {
-			latest += ", " + ratioText(*f.LatestDayRatio) + "× the mean of the days before it (latest_day_ratio)"
+			latest += fmt.Sprintf(", %s× the mean daily bill of up to %s days before it (latest_day_ratio)", ratioText(*f.LatestDayRatio), lookback)
 		} else {
-			latest += ", with no earlier day to compare with"
+			latest += ", with no earlier day (or a mean of 0) to compare it with"
 		}
 		parts = append(parts, latest)
 	}
