@@ -128,7 +128,7 @@ func TestBudgetsFileAppliesOnlyToReadsOfACalendarMonth(t *testing.T) {
 	}
 	out := Text(month, Options{Budgets: &budgets, TopProducts: 8})
 	for _, want := range []string{
-		"data.guance_billing_forecast.march       2024-03-01 to 2024-03-31 37,956.09 77,092.36 80,000.00 47.4% (forecast 96.4%)      – OK within budget",
+		"data.guance_billing_forecast.march       March 2024               37,956.09 77,092.36 80,000.00 47.4% (forecast 96.4%)      – OK within budget",
 		"Budgets from strict.json, applied to reads of one calendar month.",
 	} {
 		if !strings.Contains(out, want) {

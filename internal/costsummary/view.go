@@ -234,6 +234,11 @@ func buildView(s *Summary, opts Options) view {
 		case r.Balance != nil:
 			v.Balances = addBalance(v.Balances, r, budgets, num)
 		}
+		if b := r.Budget; b != nil && b.Previous != nil {
+			v.Methods = append(v.Methods, fact{Label: budgetLabel(r), Value: fmt.Sprintf(
+				"change %s against %s spent in the same elapsed days of the period before (previous_billing_result)",
+				changeText(b.ChangePercent), num.money(*b.Previous))})
+		}
 		if r.Budget != nil && (r.Budget.Balance != nil || r.Budget.RunwayDays != nil) {
 			runway := "no runway yet: no day has elapsed to give a run rate"
 			if r.Budget.RunwayDays != nil {
@@ -424,7 +429,15 @@ func isCalendarMonth(start, end string) bool {
 	return err1 == nil && err2 == nil && s.Day() == 1 && e.Equal(s.AddDate(0, 1, -1))
 }
 
-func period(start, end string) string { return start + " to " + end }
+// period names a read's days: a calendar month by its name ("March 2024"), any other period by
+// its first and last day.
+func period(start, end string) string {
+	if isCalendarMonth(start, end) {
+		s, _ := time.Parse(time.DateOnly, start)
+		return s.Format("January 2006")
+	}
+	return start + " to " + end
+}
 
 // forecastMethod says how a forecast read's figures were made, in the provider's terms.
 func forecastMethod(r Read, num number) fact {
