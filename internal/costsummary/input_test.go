@@ -178,7 +178,7 @@ func TestConditionWithStatusErrorIsShownAsFailed(t *testing.T) {
 		}
 	}
 	raw = readFixture(t, "check_warning")
-	raw = []byte(strings.Replace(string(raw), `"status": "fail"`, `"status": "error"`, -1))
+	raw = []byte(strings.ReplaceAll(string(raw), `"status": "fail"`, `"status": "error"`))
 	if s, err = Parse(raw); err != nil {
 		t.Fatal(err)
 	}
