@@ -552,3 +552,34 @@ func TestRecordsAreLeftOutOfDecodingAndChangeNothing(t *testing.T) {
 		t.Errorf("the records changed the summary:\n%s\n%s", Text(a, Options{}), Text(b, Options{}))
 	}
 }
+
+// Reads of the same balance (one endpoint, read by several modules) show it once, naming each
+// read; a different balance is another line.
+func TestTheSameBalanceIsShownOnce(t *testing.T) {
+	t.Parallel()
+	balance := func(address, total string) string {
+		return `{"address": "` + address + `", "mode": "data", "type": "guance_billing_balance",
+			"values": {"total_balance": ` + total + `, "cash_balance": 1, "coupon_balance": null, "stored_card_balance": null}}`
+	}
+	s, err := Parse([]byte(`{"format_version": "1.0", "values": {"root_module": {"resources": [` +
+		balance("data.guance_billing_balance.a", "1") + `,` + balance("data.guance_billing_balance.b", "1") + `,` +
+		balance("data.guance_billing_balance.other_site", "2") + `]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := Markdown(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"- 1.00 (cash 1.00, coupons –, stored-value cards –), read by `data.guance_billing_balance.a`, `data.guance_billing_balance.b`\n",
+		"- 2.00 (cash 1.00, coupons –, stored-value cards –), read by `data.guance_billing_balance.other_site`\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, md)
+		}
+	}
+	if n := strings.Count(md, "<summary>Balance</summary>"); n != 1 {
+		t.Errorf("%d balance sections", n)
+	}
+}
