@@ -52,7 +52,7 @@ from standard input, and prints a summary of its Guance billing reads.
 	}
 	var c config
 	fs.StringVar(&c.format, "format", "markdown", "`markdown` (for $GITHUB_STEP_SUMMARY or a pull-request comment) or text (for a terminal)")
-	fs.StringVar(&c.budgetsPath, "budgets", "", "a budgets `file` shaped like examples/ci/policy/budgets.json, for a plan without a guance_billing_budget read (it is refused with one); without it, the plan's variables monthly_budget, product_budgets and balance_floor, when it has them. Either applies only to reads of one calendar month")
+	fs.StringVar(&c.budgetsPath, "budgets", "", "a budgets `file`, {\"guance_budgets\": {\"monthly\": 100000, \"products\": {\"Log\": 50000}, \"balance_floor\": 5000, \"currency\": \"CNY\"}}, for a plan without a guance_billing_budget read (it is refused with one); without it, the plan's variables monthly_budget, product_budgets and balance_floor, when it has them. Either applies only to reads of one calendar month")
 	fs.IntVar(&c.top, "top", 5, "how many products to list per read, the most costly first")
 	fs.StringVar(&c.currency, "currency", os.Getenv("GUANCE_CURRENCY"), "the ISO 4217 `code` of the currency the site bills in, such as CNY, printed after every amount; defaults to GUANCE_CURRENCY, as the provider's own currency does; without either, the budgets file's currency or the plan's variable currency, and amounts print bare when none states one (the API reports no currency)")
 	fs.BoolVar(&c.exact, "exact", false, "show every amount exactly as Terraform holds it, instead of rounded to 2 decimals")

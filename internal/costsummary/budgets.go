@@ -24,7 +24,8 @@ type Budgets struct {
 	Source string
 }
 
-// budgetFile is the budgets file of the OPA recipe, examples/ci/policy/budgets.json.
+// budgetFile is a budgets file, as the OPA recipe's was before the budget decision: for a plan
+// (or a state) made without guance_billing_budget.
 type budgetFile struct {
 	Budgets *struct {
 		Monthly      *json.Number           `json:"monthly"`
@@ -34,7 +35,7 @@ type budgetFile struct {
 	} `json:"guance_budgets"`
 }
 
-// ReadBudgets reads budgets from a file shaped like the OPA recipe's budgets.json:
+// ReadBudgets reads budgets from a budgets file:
 // {"guance_budgets": {"monthly": 100000, "products": {"Log": 50000}, "balance_floor": 5000}};
 // each member may be left out.
 func ReadBudgets(r io.Reader, name string) (Budgets, error) {
