@@ -44,7 +44,7 @@ var goldenCases = []goldenCase{
 	// The CI recipe on a pull request from a fork: the step summary says why there is no comment.
 	{name: "fork", fixture: "check_warning", opts: Options{Currency: "CNY", Note: forkNote}},
 	{name: "exact", fixture: "check_warning", opts: Options{Currency: "CNY", Exact: true}},
-	{name: "hostile_names", fixture: "one_read", edit: hostile},
+	{name: "hostile_names", fixture: "one_read", edit: hostile, opts: Options{TopProducts: 8}},
 	{name: "thousand_products", input: thousandProducts},
 }
 
