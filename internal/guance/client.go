@@ -49,6 +49,10 @@ type Config struct {
 	BaseURL   string // checked with CheckEndpoint
 	Token     string
 	UserAgent string
+	// RecordedBill is a file holding a recorded billing answer (recorded.go). When it is set,
+	// every read is served from it and its balance sibling: nothing is sent, and BaseURL and
+	// Token are not needed.
+	RecordedBill string
 
 	MaxAttempts    int           // attempts per read, first one included
 	MaxRetryWait   time.Duration // total time a read may spend waiting between attempts
@@ -85,11 +89,16 @@ type Client struct {
 	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
-	sent    atomic.Int64 // requests sent, for telling a user who waits on the pacing why
+	// recording holds the decoded recorded bill, when there is one.
+	recording *sharedReads[string, *BillingDetails]
+	sent      atomic.Int64 // requests sent, for telling a user who waits on the pacing why
 }
 
 // New checks cfg and builds a client.
 func New(cfg Config) (*Client, error) {
+	if cfg.RecordedBill != "" {
+		return newRecorded(cfg), nil
+	}
 	if cfg.Token == "" {
 		return nil, errors.New("no access token")
 	}
@@ -124,6 +133,19 @@ func New(cfg Config) (*Client, error) {
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
 	return c, nil
+}
+
+// newRecorded is a client that reads a recorded bill and sends nothing.
+func newRecorded(cfg Config) *Client {
+	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.Token = "" // never sent anywhere, so nothing to scrub or share pacing with
+	return &Client{
+		cfg:       cfg,
+		cache:     newPeriodCache(),
+		scrub:     newScrubber(""),
+		balance:   newSharedReads[string, *Balance](),
+		recording: newSharedReads[string, *BillingDetails](),
+	}
 }
 
 // newRateWindow is the client's own window, or the one it shares with other processes.

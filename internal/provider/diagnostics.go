@@ -62,8 +62,13 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	var decodeErr *guance.DecodeError
 	var redirect *guance.RedirectError
 	var tooSlow *guance.TooSlowError
+	var recording *guance.RecordingError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
+	case errors.As(err, &recording):
+		return diag.NewErrorDiagnostic(summary+": the recorded bill cannot serve it", "Nothing was read: "+err.Error()+
+			".\n\nrecorded_bill names a file that GET "+guance.BillingDetailsPath+" answered, recorded for a period that "+
+			"includes every day the configuration reads (the guide \"Testing your guard\" shows how).")
 	case errors.As(err, &tooSlow):
 		return diag.NewErrorDiagnostic(summary+": the API is too slow", fmt.Sprintf("%s over %s brought no complete "+
 			"answer from %s; the last one: %s.\n\nThe API, or the network path to it, is slow right now: plan again later, "+

@@ -74,6 +74,7 @@ type providerModel struct {
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
+	RecordedBill      types.String `tfsdk:"recorded_bill"`
 }
 
 func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -148,6 +149,22 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`false`), then `true`.",
 				Optional: true,
 			},
+			"recorded_bill": schema.StringAttribute{
+				MarkdownDescription: "A file holding a recorded billing answer, read instead of the API: for testing a guard " +
+					"(`terraform test`) and for asking what it would have said of a past month. The file is what " +
+					"`GET " + guance.BillingDetailsPath + "` answered for a period; each read takes the days it asks for " +
+					"from it, decoded and checked exactly as an answer from the network, and a read of a day before the " +
+					"file's first billed day or after its last one fails. The balance is read from the sibling file with " +
+					"`.balance` before the extension (`march.json` → `march.balance.json`), what `GET " + guance.BalancePath +
+					"` answered. Nothing is sent and no token is needed. A relative path is from the directory Terraform " +
+					"runs in; a symbolic link is refused. Conflicts with `region` and `endpoint`. The guide " +
+					"*Testing your guard* shows how to record one.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("region"), path.MatchRoot("endpoint")),
+				},
+			},
 		},
 	}
 }
@@ -178,7 +195,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}{
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
-		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"recorded_bill", cfg.RecordedBill},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -186,6 +203,24 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			p.data.Store(data)
 			return
 		}
+	}
+
+	now := p.clock
+	if now == nil {
+		now = time.Now
+	}
+	if !cfg.RecordedBill.IsNull() {
+		// A recording needs no site and no token: nothing is sent.
+		client, err := guance.New(guance.Config{RecordedBill: cfg.RecordedBill.ValueString()})
+		if err != nil {
+			resp.Diagnostics.AddError("Could not configure the Guance client", err.Error())
+			return
+		}
+		tflog.Debug(ctx, "Configured the Guance client to read a recorded bill", map[string]any{"recorded_bill": cfg.RecordedBill.ValueString()})
+		data := &providerData{client: client, now: now}
+		resp.DataSourceData, resp.ResourceData = data, data
+		p.data.Store(data)
+		return
 	}
 
 	baseURL, diags := resolveBaseURL(cfg)
@@ -230,10 +265,6 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
-	now := p.clock
-	if now == nil {
-		now = time.Now
-	}
 	data := &providerData{client: client, now: now}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
