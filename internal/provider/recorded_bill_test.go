@@ -25,7 +25,7 @@ func recordBill(t *testing.T, sim *guancesim.Server, start, end string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "bill.json")
 	for file, url := range map[string]string{
-		path: sim.URL() + guance.BillingDetailsPath + "?startDate=" + start + "&endDate=" + end,
+		path:                             sim.URL() + guance.BillingDetailsPath + "?startDate=" + start + "&endDate=" + end,
 		guance.RecordedBalancePath(path): sim.URL() + guance.BalancePath,
 	} {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
