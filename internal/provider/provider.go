@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -124,8 +123,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
 					"`90s` or `5m`. Defaults to `%s`. The requests themselves (up to %s each) and any wait for the pacer's next "+
-					"free slot come on top, so a read can take longer than this.", formatDuration(guance.DefaultMaxRetryWait),
-					formatDuration(guance.DefaultRequestTimeout)),
+					"free slot come on top, so a read can take longer than this.", guance.FormatDuration(guance.DefaultMaxRetryWait),
+					guance.FormatDuration(guance.DefaultRequestTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -134,8 +133,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"attempts, as a Go duration such as `90s` or `10m`. Defaults to `%s`. A server that trickles its answer, or "+
 					"never completes it, is given up on after this, with an error saying the API is too slow. Each attempt is "+
 					"also cut off after %s, and an answer that sends no data for %s is cut off and asked for again. Waits for a "+
-					"rate slot and between attempts do not count (see `max_retry_wait`).", formatDuration(guance.DefaultMaxReadTime),
-					formatDuration(guance.DefaultRequestTimeout), formatDuration(guance.DefaultIdleTimeout)),
+					"rate slot and between attempts do not count (see `max_retry_wait`).", guance.FormatDuration(guance.DefaultMaxReadTime),
+					guance.FormatDuration(guance.DefaultRequestTimeout), guance.FormatDuration(guance.DefaultIdleTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -370,13 +369,6 @@ func siteFields(field func(guance.Site) string) []string {
 		out[i] = field(s)
 	}
 	return out
-}
-
-// formatDuration writes 3m0s as 3m.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
 }
 
 // tflogLogger passes the client's log lines to Terraform's logs. The client never logs the
