@@ -27,6 +27,11 @@ const (
 	DefaultRequestTimeout = 2 * time.Minute
 	DefaultMaxReadTime    = 3 * time.Minute
 	DefaultIdleTimeout    = 30 * time.Second
+	// DefaultHeaderTimeout is how long a request waits for the answer's headers. A server that
+	// accepts the connection and says nothing that long is not an API answering slowly but the
+	// wrong host or port (the official Guance provider gives a whole request 30 s); asking it
+	// again would hold the plan for minutes.
+	DefaultHeaderTimeout = 30 * time.Second
 	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
 	DefaultRateWindow     = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
@@ -61,6 +66,9 @@ type Config struct {
 	// all its attempts; waits for a rate slot and between attempts do not count.
 	MaxReadTime  time.Duration
 	IdleTimeout  time.Duration // an answer whose body makes no progress this long is cut off
+	// HeaderTimeout bounds the wait for an answer's headers; a server silent that long fails
+	// the read at once, as the wrong endpoint.
+	HeaderTimeout time.Duration
 	RateLimit    int           // requests the client sends per RateWindow at most
 	RateWindow   time.Duration
 	MaxBodyBytes int64
@@ -112,6 +120,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
 	setDefault(&cfg.MaxReadTime, DefaultMaxReadTime)
 	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&cfg.HeaderTimeout, DefaultHeaderTimeout)
 	setDefault(&cfg.RateLimit, DefaultRateLimit)
 	setDefault(&cfg.RateWindow, DefaultRateWindow)
 	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -295,6 +304,9 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	return traceID, err
 }
 
+// errSilent is the cause of an attempt cut off because no answer headers came in HeaderTimeout.
+var errSilent = errors.New("no answer headers")
+
 // errReadTime is the cause of an attempt cut off because the read used up MaxReadTime.
 var errReadTime = errors.New("the read's time ran out")
 
@@ -325,7 +337,9 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
 	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
+	silent := time.AfterFunc(c.cfg.HeaderTimeout, func() { stall(errSilent) })
 	resp, err := c.http.Do(req)
+	silent.Stop()
 	if err != nil {
 		var redirect *RedirectError
 		switch {
@@ -334,6 +348,9 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 			return "", redirect
 		case errors.Is(context.Cause(reqCtx), errReadTime):
 			return "", r.tooSlow(endpoint, c.transportError(endpoint, err))
+		case errors.Is(context.Cause(bodyCtx), errSilent):
+			return "", &transportError{endpoint: endpoint, err: err, cause: NoAnswerSilent, attempts: 1, text: fmt.Sprintf(
+				"the server accepted the connection but sent no answer headers within %s", FormatDuration(c.cfg.HeaderTimeout))}
 		}
 		return "", c.transportError(endpoint, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -178,6 +179,9 @@ type providerData struct {
 	unknownConfig string
 	// missingToken is set when no access token was given: there is no client then either.
 	missingToken bool
+	// explained holds the mistakes explained in full in this run, by mistake, with the
+	// summary of the error that did (sayOnce).
+	explained sync.Map
 }
 
 func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
