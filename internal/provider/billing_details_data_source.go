@@ -218,7 +218,8 @@ func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasour
 
 func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// unmatchedFilterWarnings warns of each filter value that no record of the period has, with
+// unmatchedFilterWarnings warns of each filter value that no record of the period has, each in
+// a warning of its own summary, with
 // the billed values nearest to it: a misspelt filter would otherwise keep nothing and total
 // 0 in silence. It warns rather than fails, since an item may simply not be billed yet.
 func unmatchedFilterWarnings(q billingQuery, billed guance.Billed) diag.Diagnostics {
@@ -236,7 +237,9 @@ func unmatchedFilterWarnings(q billingQuery, billed guance.Billed) diag.Diagnost
 			if slices.Contains(f.billed, value) {
 				continue
 			}
-			diags.AddAttributeWarning(path.Root(f.attr), "Filter value matches no billed record",
+			// The value is in the summary: Terraform folds warnings that share one into the
+			// first ("and one more similar warning elsewhere"), which would hide the others' hints.
+			diags.AddAttributeWarning(path.Root(f.attr), fmt.Sprintf("Filter value %q matches no billed record", value),
 				fmt.Sprintf("%s holds %q, but no record billed from %s has it as its %s, so it keeps nothing. %s\n\n"+
 					"The plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the "+
 					"totals it selects stay 0.", f.attr, value, q.period, f.field, hint(value, f.billed, f.billedAttr)))
