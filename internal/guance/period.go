@@ -88,7 +88,8 @@ func LookupPeriodKind(name string) (PeriodKind, error) {
 			return k, nil
 		}
 	}
-	return PeriodKind{}, fmt.Errorf("%q is not a billing period kind; use one of %s", name, strings.Join(PeriodKindNames(), ", "))
+	return PeriodKind{}, fmt.Errorf("%q is not a billing period kind%s; use one of %s", name,
+		didYouMean(name, PeriodKindNames()), strings.Join(PeriodKindNames(), ", "))
 }
 
 // Around is the period of this kind for the billing day today.
@@ -130,13 +131,17 @@ func ParseBillingZone(s string) (*time.Location, error) {
 			return loc, nil
 		}
 	}
-	return nil, fmt.Errorf("%q is not a time zone; write a UTC offset such as +08:00 or -05:00, or an IANA zone "+
-		"name such as UTC or Europe/Berlin", s)
+	hint := offsetHint(s)
+	if hint == "" {
+		hint = didYouMean(s, zoneNames())
+	}
+	return nil, fmt.Errorf("%q is not a time zone%s; write a UTC offset such as +08:00 or -05:00, or an IANA zone "+
+		"name such as UTC or Europe/Berlin", s, hint)
 }
 
 // parseOffset reads ±HH:MM, up to ±14:00, the widest offset in use.
 func parseOffset(s string) (*time.Location, error) {
-	bad := fmt.Errorf("%q is not a UTC offset; write it ±HH:MM, such as +08:00 or -05:30, from -14:00 to +14:00", s)
+	bad := fmt.Errorf("%q is not a UTC offset%s; write it ±HH:MM, such as +08:00 or -05:30, from -14:00 to +14:00", s, offsetHint(s))
 	if len(s) != len("+08:00") || s[3] != ':' || !allDigits(s[1:3]) || !allDigits(s[4:]) {
 		return nil, bad
 	}

@@ -28,6 +28,12 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
   access_token = "x"
 }`, []string{"Unknown Guance region", `region: unknown region "mars"; valid values are: ap1, cn1, cn2`, "hangzhou", "zhangjiakou"},
 		},
+		"a misspelt region suggests the nearest": {
+			`provider "guance" {
+  region       = "hangzou"
+  access_token = "x"
+}`, []string{"Unknown Guance region", `region: unknown region "hangzou" (did you mean "hangzhou"?); valid values are: ap1`},
+		},
 		"plain http to a remote host": {
 			`provider "guance" {
   endpoint     = "http://openapi.example.com"

@@ -1,0 +1,49 @@
+package guance
+
+import (
+	"strings"
+	"testing"
+)
+
+// A misspelt region, period kind or time zone is refused with the nearest valid value; one
+// near nothing gets no hint, only the list.
+func TestMisspeltNamesAreRefusedWithTheNearestValidOne(t *testing.T) {
+	t.Parallel()
+	region := func(s string) error { _, err := ResolveRegion(s); return err }
+	kind := func(s string) error { _, err := LookupPeriodKind(s); return err }
+	zone := func(s string) error { _, err := ParseBillingZone(s); return err }
+	for _, tc := range []struct {
+		check func(string) error
+		value string
+		want  string
+	}{
+		{region, "hangzou", `unknown region "hangzou" (did you mean "hangzhou"?); valid values are: ap1,`},
+		{region, "Singapur", `unknown region "Singapur" (did you mean "singapore"?); valid values are:`},
+		{region, "mars", `unknown region "mars"; valid values are:`},
+		{kind, "Last_Month", `"Last_Month" is not a billing period kind (did you mean "last_month"?); use one of today,`},
+		{kind, "month_to_dat", `"month_to_dat" is not a billing period kind (did you mean "month_to_date"?)`},
+		{kind, "monthly", `"monthly" is not a billing period kind; use one of`},
+		{zone, "+8:00", `"+8:00" is not a UTC offset (did you mean "+08:00"?); write it ±HH:MM`},
+		{zone, "+0800", `"+0800" is not a UTC offset (did you mean "+08:00"?)`},
+		{zone, "UTC+8", `"UTC+8" is not a time zone (did you mean "+08:00"?); write a UTC offset`},
+		{zone, "GMT-05:30", `"GMT-05:30" is not a time zone (did you mean "-05:30"?)`},
+		{zone, "+15:00", `"+15:00" is not a UTC offset; write it`},
+	} {
+		err := tc.check(tc.value)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.value, err, tc.want)
+		}
+	}
+}
+
+// IANA names are suggested from the machine's zone database, where it has one.
+func TestAMisspeltZoneNameIsRefusedWithTheNearestZone(t *testing.T) {
+	t.Parallel()
+	if len(zoneNames()) == 0 {
+		t.Skip("this machine has no zone database to suggest from")
+	}
+	_, err := ParseBillingZone("Asia/Shanghia")
+	if want := `"Asia/Shanghia" is not a time zone (did you mean "Asia/Shanghai"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v, want %q", err, want)
+	}
+}
