@@ -32,8 +32,8 @@ const (
 	// wrong host or port (the official Guance provider gives a whole request 30 s); asking it
 	// again would hold the plan for minutes.
 	DefaultHeaderTimeout = 30 * time.Second
-	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
-	DefaultRateWindow     = time.Minute
+	DefaultRateLimit     = 20 // requests per RateWindow, the API's per-key limit
+	DefaultRateWindow    = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
 	// memory: reading a body of blank padding up to the cap allocates about four times the cap
 	// (BenchmarkHugeAnswerRefusedAtTheDefaultCap).
@@ -64,14 +64,14 @@ type Config struct {
 	RequestTimeout time.Duration // per attempt, body included
 	// MaxReadTime bounds the time one read spends sending requests and receiving answers, over
 	// all its attempts; waits for a rate slot and between attempts do not count.
-	MaxReadTime  time.Duration
-	IdleTimeout  time.Duration // an answer whose body makes no progress this long is cut off
+	MaxReadTime time.Duration
+	IdleTimeout time.Duration // an answer whose body makes no progress this long is cut off
 	// HeaderTimeout bounds the wait for an answer's headers; a server silent that long fails
 	// the read at once, as the wrong endpoint.
 	HeaderTimeout time.Duration
-	RateLimit    int           // requests the client sends per RateWindow at most
-	RateWindow   time.Duration
-	MaxBodyBytes int64
+	RateLimit     int // requests the client sends per RateWindow at most
+	RateWindow    time.Duration
+	MaxBodyBytes  int64
 
 	// SharedPacing shares the rate window with the other processes of this machine that use
 	// the same token and endpoint, through a file in SharedPacingDir (by default a folder of
