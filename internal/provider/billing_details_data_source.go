@@ -50,7 +50,7 @@ func billingDetailsSchema() schema.Schema {
 	dateAttr := func(which string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: "The " + which + " day of the period, inclusive, as `YYYY-MM-DD` or `YYYYMMDD`; a real calendar date. " +
-				"Days are the Guance site's billing days.",
+				"Days are the Guance site's billing days. " + longestPeriod,
 			Required:   true,
 			Validators: []validator.String{dateValidator},
 		}
@@ -173,6 +173,10 @@ func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.Read
 	resp.State.Raw = value
 }
 
+// longestPeriod documents guance.MaxPeriodDays on the dates that make a period.
+var longestPeriod = fmt.Sprintf("A period is at most %d days (a leap year); a longer one is refused while planning, since the "+
+	"API documents no longest period and a longer answer would near the provider's body cap.", guance.MaxPeriodDays)
+
 // periodOf parses the two configured dates into a period.
 func periodOf(start, end string) (guance.Period, error) {
 	s, err := guance.ParseDate(start)
@@ -184,6 +188,9 @@ func periodOf(start, end string) (guance.Period, error) {
 		return guance.Period{}, fmt.Errorf("end_date: %w", err)
 	}
 	p, err := guance.NewPeriod(s, e)
+	if errors.Is(err, guance.ErrPeriodTooLong) {
+		return guance.Period{}, err
+	}
 	if err != nil {
 		return guance.Period{}, fmt.Errorf("%w: end_date %q is before start_date %q; the period is inclusive, so end_date may equal start_date but not precede it", errEndBeforeStart, end, start)
 	}
@@ -192,11 +199,12 @@ func periodOf(start, end string) (guance.Period, error) {
 
 var errEndBeforeStart = errors.New("the period ends before it starts")
 
-// periodOrderValidator refuses an end_date before start_date as soon as both are known.
+// periodOrderValidator refuses an end_date before start_date, or a period longer than
+// guance.MaxPeriodDays, as soon as both dates are known.
 type periodOrderValidator struct{}
 
 func (periodOrderValidator) Description(context.Context) string {
-	return "end_date must not be before start_date"
+	return fmt.Sprintf("end_date must not be before start_date, and the period must be at most %d days", guance.MaxPeriodDays)
 }
 
 func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string {
@@ -211,7 +219,7 @@ func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasour
 		return
 	}
 	// Malformed dates are reported by the attributes' own validators.
-	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) {
+	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) || errors.Is(err, guance.ErrPeriodTooLong) {
 		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
 	}
 }

@@ -117,6 +117,7 @@ func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
 		"end before start":    {"2024-03-31", "2024-03-01", []string{"Invalid billing period", `end_date "2024-03-01" is before start_date "2024-03-31"`}},
 		"month thirteen":      {"2024-13-01", "2024-03-01", []string{`start_date: "2024-13-01" is not a real calendar date`}},
 		"timestamp not a day": {"2024-03-01T00:00:00Z", "2024-03-02", []string{`"2024-03-01T00:00:00Z" is not a date`}},
+		"two years":           {"2023-01-01", "2024-12-31", []string{"Invalid billing period", "2023-01-01 to 2024-12-31 is 731 days, and one read asks for at most 366 (a leap year)", "Read each year in a data source of its own"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
