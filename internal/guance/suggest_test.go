@@ -47,3 +47,19 @@ func TestAMisspeltZoneNameIsRefusedWithTheNearestZone(t *testing.T) {
 		t.Errorf("%v, want %q", err, want)
 	}
 }
+
+// The existing Guance provider's region names, read from the same GUANCE_REGION, name the
+// sites its documentation gives them, so one environment configures both providers.
+func TestTheOfficialProvidersRegionNamesNameTheSameSites(t *testing.T) {
+	t.Parallel()
+	for name, baseURL := range map[string]string{
+		"hangzhou": "https://openapi.guance.com", "ningxia": "https://aws-openapi.guance.com",
+		"guangzhou": "https://cn4-openapi.guance.com", "vnet": "https://cn5-openapi.guance.com",
+		"hongkong": "https://cn6-openapi.guance.one", "oregon": "https://us1-openapi.guance.com",
+		"frankfurt": "https://eu1-openapi.guance.one", "singapore": "https://ap1-openapi.guance.one",
+	} {
+		if site, err := ResolveRegion(name); err != nil || site.BaseURL != baseURL {
+			t.Errorf("%s: %v, %v; want %s", name, site.BaseURL, err, baseURL)
+		}
+	}
+}
