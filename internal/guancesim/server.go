@@ -55,6 +55,16 @@ type Options struct {
 	FixedWindowRefusal time.Duration
 	// Now is the clock used for rate limiting; nil means time.Now.
 	Now func() time.Time
+	// Today is the clock that says which day is today, for billing: the simulator, like the
+	// API, bills no day after today in BillingZone, so that a read reaching into the future
+	// gets the days so far only. nil means time.Now.
+	Today func() time.Time
+	// BillingZone is the zone whose calendar day is the billing day; nil means UTC+8, the
+	// China sites' billing day.
+	BillingZone *time.Location
+	// BillFuture bills the days after today as well, as if they had passed: for benchmarks and
+	// for tests of dates that are still to come.
+	BillFuture bool
 }
 
 // Balance is what /api/v1/billing/balance/get answers. Each value is decimal
@@ -106,6 +116,12 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Today == nil {
+		opts.Today = time.Now
+	}
+	if opts.BillingZone == nil {
+		opts.BillingZone = time.FixedZone("UTC+08:00", 8*3600)
 	}
 	return &Server{
 		opts:     opts,
@@ -349,6 +365,9 @@ func (s *Server) route(r *http.Request, trace string) (answer, FaultKind) {
 		from, to, bad := parsePeriod(r)
 		if bad != "" {
 			return errorAnswer(http.StatusBadRequest, http.StatusBadRequest, "ft.ParamError", bad, trace), ""
+		}
+		if today := dayOf(s.opts.Today().In(s.opts.BillingZone)); to > today && !s.opts.BillFuture {
+			to = max(today, from-1) // days not yet come have no bill: an empty list when none has
 		}
 		fault := s.nextFault()
 		return s.listAnswer(from, to, fault, trace), fault
