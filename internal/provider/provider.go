@@ -38,6 +38,7 @@ const (
 	EnvEndpoint       = "GUANCE_ENDPOINT"
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
 	EnvSharedPacing   = "GUANCE_SHARED_PACING"
+	EnvCurrency       = "GUANCE_CURRENCY"
 )
 
 // NewServer returns the protocol server for a release version: the framework's server, with
@@ -75,6 +76,7 @@ type providerModel struct {
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
 	RecordedBill      types.String `tfsdk:"recorded_bill"`
+	Currency          types.String `tfsdk:"currency"`
 }
 
 func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -165,6 +167,14 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					stringvalidator.ConflictsWith(path.MatchRoot("region"), path.MatchRoot("endpoint")),
 				},
 			},
+			"currency": schema.StringAttribute{
+				MarkdownDescription: "The currency the workspace's site bills in, as " + guance.CurrencyRule + ", written after " +
+					"every amount in the provider's messages (a budget's findings). The API reports no currency, so the " +
+					"provider does not guess one: without it, amounts are written bare. It changes no value in state. " +
+					"Defaults to the `" + EnvCurrency + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{currencyValidator},
+			},
 		},
 	}
 }
@@ -174,6 +184,8 @@ type providerData struct {
 	client *guance.Client
 	// now is the provider's clock.
 	now func() time.Time
+	// currency is the one the configuration states, for messages; "" when none.
+	currency guance.Currency
 	// unknownConfig names the attribute that was unknown at plan time, when one was: there is
 	// no client then.
 	unknownConfig string
@@ -199,6 +211,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
 		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"recorded_bill", cfg.RecordedBill},
+		{"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -212,6 +225,10 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if now == nil {
 		now = time.Now
 	}
+	currency, diags := resolveCurrency(cfg.Currency)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	if !cfg.RecordedBill.IsNull() {
 		// A recording needs no site and no token: nothing is sent.
 		client, err := guance.New(guance.Config{RecordedBill: cfg.RecordedBill.ValueString()})
@@ -220,7 +237,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 		tflog.Debug(ctx, "Configured the Guance client to read a recorded bill", map[string]any{"recorded_bill": cfg.RecordedBill.ValueString()})
-		data := &providerData{client: client, now: now}
+		data := &providerData{client: client, now: now, currency: currency}
 		resp.DataSourceData, resp.ResourceData = data, data
 		p.data.Store(data)
 		return
@@ -268,7 +285,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
-	data := &providerData{client: client, now: now}
+	data := &providerData{client: client, now: now, currency: currency}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
 }
@@ -338,6 +355,21 @@ func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
 	return on, diags
 }
 
+// resolveCurrency is the currency attribute (checked by the schema), else the environment's,
+// else none.
+func resolveCurrency(v types.String) (guance.Currency, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.IsNull() {
+		return guance.Currency(v.ValueString()), diags
+	}
+	currency, err := guance.ParseCurrency(os.Getenv(EnvCurrency))
+	if err != nil {
+		diags.AddError("Invalid "+EnvCurrency, fmt.Sprintf("The environment variable %s: %s. Set it to the code of the "+
+			"currency your site bills in, or unset it to write amounts bare.", EnvCurrency, err))
+	}
+	return currency, diags
+}
+
 // durationOr is the duration v holds (checked by the schema), or def when v is null.
 func durationOr(v types.String, def time.Duration) time.Duration {
 	if v.IsNull() {
@@ -359,7 +391,7 @@ func firstSet(values ...string) string {
 func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource}
+	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource, newBillingBudgetDataSource}
 }
 
 func (p *guanceProvider) Functions(context.Context) []func() function.Function {
