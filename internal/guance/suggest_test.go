@@ -42,8 +42,8 @@ func TestAMisspeltZoneNameIsRefusedWithTheNearestZone(t *testing.T) {
 	if len(zoneNames()) == 0 {
 		t.Skip("this machine has no zone database to suggest from")
 	}
-	_, err := ParseBillingZone("Asia/Shanghia")
-	if want := `"Asia/Shanghia" is not a time zone (did you mean "Asia/Shanghai"`; err == nil || !strings.Contains(err.Error(), want) {
+	_, err := ParseBillingZone("Europe/Berln")
+	if want := `"Europe/Berln" is not a time zone (did you mean "Europe/Berlin"`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("%v, want %q", err, want)
 	}
 }
