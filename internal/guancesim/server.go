@@ -62,6 +62,9 @@ type Options struct {
 	// BillingZone is the zone whose calendar day is the billing day; nil means UTC+8, the
 	// China sites' billing day.
 	BillingZone *time.Location
+	// MaxPeriodDays is the longest period the list endpoint accepts; 0 means 3660. A longer
+	// one is refused with ft.ParamError, as an API with a limit of its own would.
+	MaxPeriodDays int
 	// BillFuture bills the days after today as well, as if they had passed: for benchmarks and
 	// for tests of dates that are still to come.
 	BillFuture bool
@@ -362,7 +365,7 @@ func (s *Server) route(r *http.Request, trace string) (answer, FaultKind) {
 		fault := s.nextFault()
 		return s.balanceAnswer(fault, trace), fault
 	default:
-		from, to, bad := parsePeriod(r)
+		from, to, bad := parsePeriod(r, s.opts.MaxPeriodDays)
 		if bad != "" {
 			return errorAnswer(http.StatusBadRequest, http.StatusBadRequest, "ft.ParamError", bad, trace), ""
 		}
@@ -376,7 +379,10 @@ func (s *Server) route(r *http.Request, trace string) (answer, FaultKind) {
 
 // parsePeriod reads startDate and endDate; bad is the error message when
 // they are unusable.
-func parsePeriod(r *http.Request) (from, to int, bad string) {
+func parsePeriod(r *http.Request, longest int) (from, to int, bad string) {
+	if longest <= 0 {
+		longest = maxPeriodDays
+	}
 	q := r.URL.Query()
 	var days [2]int
 	for i, name := range []string{"startDate", "endDate"} {
@@ -394,8 +400,8 @@ func parsePeriod(r *http.Request) (from, to int, bad string) {
 	switch {
 	case to < from:
 		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: before startDate=%q", q.Get("endDate"), q.Get("startDate"))
-	case to-from+1 > maxPeriodDays:
-		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: period longer than %d days", q.Get("endDate"), maxPeriodDays)
+	case to-from+1 > longest:
+		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: period longer than %d days", q.Get("endDate"), longest)
 	}
 	return from, to, ""
 }
