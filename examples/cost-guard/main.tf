@@ -50,10 +50,11 @@ data "guance_billing_budget" "month" {
   }
 }
 
-# A failed check only warns: the plan goes on.
+# A failed check only warns: the plan goes on. It asks for no warn finding rather than for a
+# status other than warn, so that a blocked plan shows its warnings too.
 check "budget" {
   assert {
-    condition     = data.guance_billing_budget.month.status != "warn"
+    condition     = length([for finding in data.guance_billing_budget.month.findings : finding if finding.action == "warn"]) == 0
     error_message = coalesce(data.guance_billing_budget.month.warn_message, "no warn finding")
   }
 }

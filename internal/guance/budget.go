@@ -224,9 +224,9 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 		if rate := f.DailyRunRate; !rate.IsNull() && rate.Exact().IsPositive() {
 			d.RunwayDays = decimalOf(d.Balance.Exact().DivRound(rate.Exact(), DivisionPlaces))
 		}
-		if min := spec.MinRunwayDays; !min.IsNull() && !d.RunwayDays.IsNull() && d.RunwayDays.Exact().LessThan(min.Exact()) {
-			d.add(Finding{Action: ActionBlock, Basis: BasisRunway, Scope: ScopeTotal, Value: d.RunwayDays, Limit: min,
-				Percent: percentOf(d.RunwayDays, min), Message: m.runway(d.Balance, f.DailyRunRate, d.RunwayDays, min)})
+		if least := spec.MinRunwayDays; !least.IsNull() && !d.RunwayDays.IsNull() && d.RunwayDays.Exact().LessThan(least.Exact()) {
+			d.add(Finding{Action: ActionBlock, Basis: BasisRunway, Scope: ScopeTotal, Value: d.RunwayDays, Limit: least,
+				Percent: percentOf(d.RunwayDays, least), Message: m.runway(d.Balance, f.DailyRunRate, d.RunwayDays, least)})
 		}
 	}
 	for _, finding := range d.Findings {
@@ -326,7 +326,7 @@ func (m messages) daily(product string, latest, limit Decimal) string {
 		m.label(), strconv.Quote(product), m.money(latest), m.elapsed.End, m.money(limit), Percent(percentOf(latest, limit)))
 }
 
-func (m messages) runway(balance, rate, days, min Decimal) string {
+func (m messages) runway(balance, rate, days, least Decimal) string {
 	return fmt.Sprintf("%s: the balance of %s lasts %s days at %s a day, fewer than the %s days asked for: top up the account.",
-		m.label(), m.money(balance), Ratio(days), m.money(rate), min)
+		m.label(), m.money(balance), Ratio(days), m.money(rate), least)
 }

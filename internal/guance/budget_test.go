@@ -1,6 +1,7 @@
 package guance
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -296,7 +297,22 @@ func TestTheWorkedExampleOfTheDocumentation(t *testing.T) {
 	if d.Status != ActionBlock || strings.Join(found, ", ") != "warn forecast total, warn forecast Log, warn daily Log, block runway total" {
 		t.Errorf("status %s findings %s", d.Status, found)
 	}
-	t.Logf("warn_message:\n%s\nblock_message:\n%s", d.Messages(ActionWarn), d.Messages(ActionBlock))
+	// The page shows the figures and the messages as they are.
+	page, err := os.ReadFile("../../templates/data-sources/billing_budget.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := string(page)
+	for name, w := range want {
+		if !strings.Contains(shown, "| "+w+" |") {
+			t.Errorf("the page does not show %s = %s in its table", name, w)
+		}
+	}
+	for _, message := range []string{d.Messages(ActionBlock), d.Messages(ActionWarn)} {
+		if !strings.Contains(shown, message) {
+			t.Errorf("the page does not quote the messages:\n%s", message)
+		}
+	}
 }
 
 func TestWholeMonthsCountsCalendarMonthsOnly(t *testing.T) {

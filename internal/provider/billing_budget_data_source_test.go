@@ -325,3 +325,33 @@ func TestBudgetKeysThatNameNoBilledProductWarnWithTheNearest(t *testing.T) {
 		}
 	}
 }
+
+// A threshold exactly at the bill's share reaches it through Terraform's numbers too: 37.95609%
+// of 100000 is 37956.09, what March's first 15 days cost; a millionth of a percent more is not
+// reached.
+func TestABillOfExactlyTheThresholdsShareReachesItThroughTerraform(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	budget := func(percent string) string {
+		return budgetConfig(sim, `
+  start_date = "2024-03-01"
+  end_date   = "2024-03-31"
+  as_of      = "2024-03-15"
+  amount     = 100000
+  thresholds = [{ percent = `+percent+`, basis = "actual", action = "warn" }]`)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: budget("37.95609"), ConfigStateChecks: []statecheck.StateCheck{
+				expectBudget("status", knownvalue.StringExact("warn")),
+				expectBudget("findings", knownvalue.ListPartial(map[int]knownvalue.Check{0: knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"value": knownvalue.NumberExact(num("37956.09")), "limit": knownvalue.NumberExact(num("37956.09")),
+				})})),
+			}},
+			{Config: budget("37.956091"), ConfigStateChecks: []statecheck.StateCheck{
+				expectBudget("status", knownvalue.StringExact("ok")),
+			}},
+		},
+	})
+}

@@ -130,7 +130,7 @@ func withForecastPeriod(attributes map[string]schema.Attribute) map[string]schem
 				"of the machine that plans; the state then holds that day as `YYYY-MM-DD`. Today is not complete, so it " +
 				"is never read by default, and an `as_of` of today or later gets a warning. When `as_of` is before " +
 				"`start_date`, no day of the period has elapsed: nothing is read, `actual_billing_result` is 0, " +
-				"`totals_by_date` is empty, and every attribute that needs a rate is null (see those).",
+				"and every attribute that needs a rate is null (see those).",
 			Optional:   true,
 			Computed:   true,
 			Validators: []validator.String{dateValidator},

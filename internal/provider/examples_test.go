@@ -576,3 +576,78 @@ func plannedOutput(plan *tfjson.Plan, name string) any {
 	}
 	return nil
 }
+
+// budgetFixture is the plan the module, the OPA recipe (scripts/policy-test.sh) and the cost
+// summary are tested to agree on; scripts/budget-fixture.sh regenerates it.
+const budgetFixture = examplesDir + "/ci/testdata/budget-plan.json"
+
+// The module, planned now with the fixture's variables, decides as the fixture records: the
+// provider's status, its block message as the postcondition's, and its warnings as the check's.
+func TestTheModuleDecidesAsTheBudgetFixtureRecords(t *testing.T) {
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(readFile(t, budgetFixture)), &plan); err != nil {
+		t.Fatal(err)
+	}
+	var decision map[string]any
+	for _, r := range plan.PriorState.Values.RootModule.Resources {
+		if r.Address == "data.guance_billing_budget.month" {
+			decision = r.AttributeValues
+		}
+	}
+	if decision == nil || decision["status"] != "block" {
+		t.Fatalf("the fixture holds no blocked budget read (status %v): run scripts/budget-fixture.sh", decision["status"])
+	}
+	var recorded []string
+	for _, c := range plan.Checks {
+		if c.Address.ToDisplay == "data.guance_billing_budget.month" && c.Status == tfjson.CheckStatusFail {
+			for _, inst := range c.Instances {
+				for _, p := range inst.Problems {
+					recorded = append(recorded, p.Message)
+				}
+			}
+		}
+	}
+	blockMessage, _ := decision["block_message"].(string)
+	if !slices.Equal(recorded, []string{blockMessage}) {
+		t.Fatalf("the fixture's postcondition failed with %q, not its budget's block_message %q", recorded, blockMessage)
+	}
+	variables := config.Variables{}
+	for name, v := range plan.Variables {
+		switch value := v.Value.(type) {
+		case string:
+			variables[name] = config.StringVariable(value)
+		case json.Number:
+			variables[name] = config.StringVariable(value.String())
+		case float64:
+			variables[name] = config.StringVariable(strconv.FormatFloat(value, 'f', -1, 64))
+		case nil, map[string]any, []any: // defaults, and daily_limits below
+		default:
+			t.Fatalf("the fixture's variable %s is a %T, which this test does not pass on", name, value)
+		}
+	}
+	limits, _ := plan.Variables["daily_limits"].Value.(map[string]any)
+	daily := map[string]config.Variable{}
+	for product, limit := range limits {
+		daily[product] = config.StringVariable(fmt.Sprint(limit))
+	}
+	variables["daily_limits"] = config.MapVariable(daily)
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: variables,
+		ExpectError:     errorLike("Resource postcondition failed", blockMessage),
+	}, resource.TestStep{
+		// The same day within budget: the check alone reports the warnings, as the module
+		// does when nothing blocks.
+		ConfigVariables: config.Variables{"as_of": variables["as_of"], "daily_limits": variables["daily_limits"]},
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			expectCheck{address: costGuardCheck, status: tfjson.CheckStatusFail, problems: []string{
+				overDailyLimit(t, "Log", 800),
+			}},
+		}},
+	}))
+	for _, f := range decision["findings"].([]any) {
+		finding, _ := f.(map[string]any)
+		if finding["action"] == "warn" && !strings.Contains(fmt.Sprint(decision["warn_message"]), fmt.Sprint(finding["message"])) {
+			t.Errorf("the fixture's warn_message lacks the finding %q", finding["message"])
+		}
+	}
+}
