@@ -19,7 +19,7 @@ sim_pid=""
 trap '[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/plan"
 go build -o "$work/bin/terraform-provider-guance" .
-go build -o "$work/guancesim" ./internal/guancesim/cmd/guancesim
+go build -o "$work/guancesim" ./cmd/guancesim
 go build -o "$work/guance-cost-summary" ./cmd/guance-cost-summary
 cat >"$work/terraformrc" <<RC
 provider_installation {
