@@ -47,7 +47,10 @@ func buildChart(start, end string, byDate, byMonth map[string]Amount, num number
 	if e, err := time.Parse(time.DateOnly, end); err == nil && e.After(periodEnd) {
 		periodEnd = e
 	}
-	c := chart{Unit: "day"}
+	c := chart{Unit: "day", Axis: "Amount"}
+	if num.cur != "" {
+		c.Axis = string(num.cur)
+	}
 	var labels []string
 	var series []Amount
 	zero := Amount{Text: "0", value: new(big.Rat)}

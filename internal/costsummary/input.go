@@ -486,10 +486,17 @@ func (f *fields) optionalAmount(name string) *Amount {
 	return &a
 }
 
+// toAmount is an amount from the plan, which Terraform writes as a plain decimal, never with an
+// exponent (cty writes big.Float.Text('f', -1)). An exponent means the JSON was not written by
+// Terraform, and expanded it would turn 8 bytes of input such as 1e999999 into a million
+// digits.
 func toAmount(v any) (Amount, error) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return Amount{}, fmt.Errorf("%s is not a number", describe(v))
+	}
+	if strings.ContainsAny(string(n), "eE") {
+		return Amount{}, fmt.Errorf("%q is not written as Terraform writes numbers (a plain decimal, without an exponent)", string(n))
 	}
 	return parseAmount(n)
 }

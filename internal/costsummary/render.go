@@ -205,7 +205,9 @@ func mdChart(b *strings.Builder, c chart, withChart bool) {
 			fmt.Fprintf(b, "    x-axis [\"%s\"]\n", strings.Join(c.Labels, "\", \""))
 		}
 		if c.High != c.Low {
-			fmt.Fprintf(b, "    y-axis %s --> %s\n", c.Low, c.High)
+			fmt.Fprintf(b, "    y-axis \"%s\" %s --> %s\n", c.Axis, c.Low, c.High)
+		} else {
+			fmt.Fprintf(b, "    y-axis \"%s\"\n", c.Axis)
 		}
 		fmt.Fprintf(b, "    bar [%s]\n", strings.Join(c.Values, ", "))
 		b.WriteString("```\n")

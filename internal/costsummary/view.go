@@ -113,6 +113,8 @@ type chart struct {
 	Note   string
 	Low    string
 	High   string
+	// Axis names the y-axis: the currency, or "Amount".
+	Axis string
 }
 
 type balanceView struct {
