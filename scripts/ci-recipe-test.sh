@@ -183,5 +183,15 @@ else
   grep -q "FAILED" "$job/install.log" && ok "tampered zip: sha256sum refuses it" || fail "tampered zip: $(cat "$job/install.log")"
 fi
 
+echo "==> the policy recipe installs and comments with the same steps as the one tested here"
+for name in "Install guance-cost-summary" "Comment the summary on the pull request"; do
+  opa_step=$(workflow=$repo/examples/ci/cost-guard-opa.yml step "$name")
+  if [ -n "$opa_step" ] && [ "$(step "$name")" = "$opa_step" ]; then
+    ok "cost-guard-opa.yml: \"$name\" runs the same commands"
+  else
+    fail "cost-guard-opa.yml: \"$name\" differs from cost-guard.yml's"
+  fi
+done
+
 echo "$passes passed, $failures failed"
 [ "$failures" = 0 ]
