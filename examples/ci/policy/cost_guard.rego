@@ -47,7 +47,7 @@ deny contains msg if {
 	])
 }
 
-# Without a balance_floor in the budgets, the balance is not judged.
+# Without a balance_floor in the budgets, the balance is not judged, read or deferred.
 deny contains msg if {
 	some read in reads("guance_billing_balance")
 	read.values.total_balance < data.guance_budgets.balance_floor
@@ -63,6 +63,17 @@ deny contains msg if {
 	change.type == "guance_billing_details"
 	change.change.actions == ["read"]
 	msg := sprintf("%s is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp().", [change.address])
+}
+
+# A balance read during the apply (after a depends_on on a resource with changes, or with a
+# provider setting not known until then) has no balance in the plan: with a floor to hold it
+# to, that is a denial, never a pass.
+deny contains msg if {
+	floor := data.guance_budgets.balance_floor
+	some change in input.resource_changes
+	change.type == "guance_billing_balance"
+	change.change.actions == ["read"]
+	msg := sprintf("%s is read only during the apply, so the balance cannot be checked against the floor of %s in the plan: remove what defers it (a depends_on, or a provider argument from a resource not yet created).", [change.address, money(floor)])
 }
 
 # Failed check blocks are warnings in Terraform; they stay warnings here.

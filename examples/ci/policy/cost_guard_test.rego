@@ -135,3 +135,21 @@ test_amounts_print_bare_without_a_currency if {
 	cost_guard.deny == {"data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 1000.01, over the budget of 1000."} with input as plan_with({"total_billing_result": 1000.01, "totals_by_product": {}})
 		with data.guance_budgets as object.remove(budgets, ["currency"])
 }
+
+# A balance read deferred to the apply has no balance to hold to the floor: denied, not passed.
+deferred_balance := {"resource_changes": [{
+	"address": "data.guance_billing_balance.account",
+	"mode": "data",
+	"type": "guance_billing_balance",
+	"change": {"actions": ["read"]},
+}]}
+
+test_balance_read_deferred_to_apply_is_denied_under_a_floor if {
+	cost_guard.deny == {"data.guance_billing_balance.account is read only during the apply, so the balance cannot be checked against the floor of 500 CNY in the plan: remove what defers it (a depends_on, or a provider argument from a resource not yet created)."} with input as deferred_balance
+		with data.guance_budgets as object.union(budgets, {"balance_floor": 500})
+}
+
+test_balance_read_deferred_to_apply_without_a_floor_is_not_judged if {
+	count(cost_guard.deny) == 0 with input as deferred_balance
+		with data.guance_budgets as budgets
+}
