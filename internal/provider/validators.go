@@ -105,8 +105,9 @@ func (v wholeNumber) ValidateNumber(ctx context.Context, req validator.NumberReq
 		return
 	}
 	n := req.ConfigValue.ValueBigFloat()
+	// Int64 is exact only for a whole number within int64: 2.5 comes back Below, 1e30 Below.
 	whole, accuracy := n.Int64()
-	if !n.IsInt() || accuracy != big.Exact || whole < v.min || whole > v.max {
+	if accuracy != big.Exact || whole < v.min || whole > v.max {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
 			fmt.Sprintf("%s is %s; it %s.", req.Path, n.Text('g', -1), v.Description(ctx)))
 	}
