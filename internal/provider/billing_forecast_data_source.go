@@ -78,7 +78,8 @@ func (d *billingForecastDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "The last complete billing day, as `YYYY-MM-DD` or `YYYYMMDD`: the days up to it are read, the " +
 					"days after it are forecast. Defaults to the day before today's billing day in `time_zone`, by the clock " +
 					"of the machine that plans; the state then holds that day as `YYYY-MM-DD`. Today is not complete, so it " +
-					"is never read by default, and an `as_of` of today or later gets a warning. When `as_of` is before " +
+					"is never read by default, and a warning comes when the last day read, `min(as_of, end_date)`, is today or " +
+					"later. When `as_of` is before " +
 					"`start_date`, no day of the period has elapsed: nothing is read, `actual_billing_result` is 0, " +
 					"`totals_by_date` is empty, and every attribute that needs a rate is null (see those).",
 				Optional:   true,
