@@ -15,6 +15,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -189,6 +190,10 @@ func run(out io.Writer) error {
 // tests that failed by name.
 func apply(dir string, m mutation) (killedBy []string, err error) {
 	path := filepath.Join(dir, m.file)
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
 	original, err := os.ReadFile(path) //nolint:gosec // a file of our own copy
 	if err != nil {
 		return nil, err
@@ -196,11 +201,12 @@ func apply(dir string, m mutation) (killedBy []string, err error) {
 	if n := bytes.Count(original, []byte(m.from)); n != 1 {
 		return nil, fmt.Errorf("%q occurs %d times in %s, want once: update scripts/mutationcheck with the code", m.from, n, m.file)
 	}
-	if err := os.WriteFile(path, bytes.Replace(original, []byte(m.from), []byte(m.to), 1), 0o600); err != nil {
+	mutated := bytes.Replace(original, []byte(m.from), []byte(m.to), 1)
+	if err := os.WriteFile(path, mutated, info.Mode().Perm()); err != nil { //nolint:gosec // a file of our own copy
 		return nil, err
 	}
 	defer func() {
-		if restoreErr := os.WriteFile(path, original, 0o600); restoreErr != nil && err == nil {
+		if restoreErr := os.WriteFile(path, original, info.Mode().Perm()); restoreErr != nil && err == nil { //nolint:gosec // a file of our own copy
 			err = restoreErr
 		}
 	}()
@@ -220,7 +226,7 @@ func apply(dir string, m mutation) (killedBy []string, err error) {
 
 // runKiller runs k's command in dir.
 func runKiller(dir string, k killer) (output string, passed bool) {
-	cmd := exec.Command(k.cmd[0], k.cmd[1:]...) //nolint:gosec // our own table
+	cmd := exec.CommandContext(context.Background(), k.cmd[0], k.cmd[1:]...) //nolint:gosec // our own table
 	cmd.Dir = dir
 	b, err := cmd.CombinedOutput()
 	return string(b), err == nil
@@ -267,11 +273,11 @@ func copyFile(from, to string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
 		return err
 	}
-	return os.WriteFile(to, data, info.Mode().Perm())
+	return os.WriteFile(to, data, info.Mode().Perm()) //nolint:gosec // into our own copy
 }
 
 func gitOutput(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
+	cmd := exec.CommandContext(context.Background(), "git", args...) //nolint:gosec // our own arguments
 	cmd.Dir = dir
 	b, err := cmd.Output()
 	if err != nil {
