@@ -101,5 +101,24 @@ expect "a read deferred to apply by timestamp() is denied" 1 \
   "data.guance_billing_details.month is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp()." \
   judge deny "$policy/budgets.json"
 
+mkdir "$work/deferred-balance"
+cat >"$work/deferred-balance/main.tf" <<'HCL'
+terraform {
+  required_providers {
+    guance = { source = "guance-finops/guance" }
+  }
+}
+
+resource "terraform_data" "first" {}
+
+data "guance_billing_balance" "account" {
+  depends_on = [terraform_data.first]
+}
+HCL
+plan_json "$work/deferred-balance"
+expect "a balance read deferred to apply by depends_on is denied under a floor" 1 \
+  "data.guance_billing_balance.account is read only during the apply, so the balance cannot be checked against the floor of 5000 CNY in the plan: remove what defers it (a depends_on, or a provider argument from a resource not yet created)." \
+  judge deny "$policy/budgets.json"
+
 echo "policy-test: $passes passed, $failures failed"
 [ "$failures" = 0 ]
