@@ -334,7 +334,7 @@ data "guance_billing_details" "test" {
 // today, nor one before a period that has not started: no day read is incomplete.
 func TestBillingForecastWarnsOnlyWhenADayReadIsNotYetComplete(t *testing.T) {
 	t.Parallel()
-	d := &billingForecastDataSource{data: &providerData{now: func() time.Time { return planClock }}}
+	d := &providerData{now: func() time.Time { return planClock }}
 	const stillBilled = ", but today's billing day (in UTC+08:00) is 2024-03-16: the days from today on are still " +
 		"being billed, so what is read of them is incomplete and the forecast runs low. Leave as_of out to read up to yesterday."
 	for _, c := range []struct{ start, end, asOf, warning string }{
@@ -346,7 +346,7 @@ func TestBillingForecastWarnsOnlyWhenADayReadIsNotYetComplete(t *testing.T) {
 		{"2024-02-01", "2024-03-15", "2024-12-31", ""},
 		{"2024-04-01", "2024-04-30", "2024-03-20", ""},
 	} {
-		m := billingForecastModel{
+		m := forecastPeriodModel{
 			StartDate: types.StringValue(c.start), EndDate: types.StringValue(c.end), AsOf: types.StringValue(c.asOf),
 			LookbackDays: types.NumberNull(), TimeZone: types.StringNull(),
 		}

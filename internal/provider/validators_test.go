@@ -10,11 +10,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// Every number a configuration sets, in the provider block or any data source, is a count, and
-// a fraction or a number out of its range gets our diagnostic naming the value, never the
-// framework's conversion error ("Value %!s(*big.Float=2.5) is not an integer", which tells the
-// user to report a provider bug). The attributes are found in the schemas, so a new one is
-// covered as it is added.
+// counts are the configurable numbers that are whole numbers, by block; every other number a
+// configuration sets (a budget's amount) may be a fraction.
+var counts = map[string]bool{
+	"provider.requests_per_minute":          true,
+	"provider.max_attempts":                 true,
+	"guance_billing_forecast.lookback_days": true,
+	"guance_billing_budget.lookback_days":   true,
+	"guance_billing_budget.min_runway_days": true,
+}
+
+// A fraction given where a count belongs, in the provider block or any data source, gets our
+// diagnostic naming the value and the range, and so does a count out of range; no number ever
+// gets the framework's conversion error ("Value %!s(*big.Float=2.5) is not an integer", which
+// tells the user to report a provider bug). The attributes are found in the schemas, so a new
+// number is covered as it is added: a count must be listed in counts, and a number listed
+// there must be checked as one.
 func TestEveryConfigurableNumberRefusesAFractionInItsOwnWords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -42,34 +53,44 @@ func TestEveryConfigurableNumberRefusesAFractionInItsOwnWords(t *testing.T) {
 			return resp.Diagnostics
 		}
 	}
-	var checked []string
+	checked := map[string]bool{}
 	for block, schema := range blocks {
 		for _, attr := range schema.Block.Attributes {
 			if attr.Type == nil || !attr.Type.Is(tftypes.Number) || !attr.Optional && !attr.Required {
 				continue
 			}
+			name := block + "." + attr.Name
 			for _, value := range []string{"2.5", "-1", "1e30"} {
 				n, _, _ := big.ParseFloat(value, 10, 512, big.ToNearestEven)
 				config := nullObjectWith(t, schema, attr.Name, tftypes.NewValue(tftypes.Number, n))
-				// Other attributes are null, so a required one has its own diagnostic: only the
-				// ones on this attribute, or on none, count.
+				// Other attributes are null, so a required one, or a rule over several, has its
+				// own diagnostic: only the ones on this attribute count, but the framework's
+				// wording counts anywhere.
 				var diags []*tfprotov6.Diagnostic
 				for _, d := range validate[block](config) {
-					if d.Attribute == nil || d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName(attr.Name)) {
+					if strings.Contains(d.Summary+d.Detail, "integer") || strings.Contains(d.Detail, "always an error in the provider") {
+						t.Errorf("%s = %s: the framework's conversion error: %s: %s", name, value, d.Summary, d.Detail)
+					}
+					if d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName(attr.Name)) {
 						diags = append(diags, d)
 					}
 				}
-				if len(diags) != 1 || diags[0].Summary != "Invalid number" || diags[0].Attribute == nil ||
-					!strings.HasPrefix(diags[0].Detail, attr.Name+" is "+n.Text('g', -1)+"; it must be a whole number from ") {
-					t.Errorf("%s.%s = %s: diagnostics %s; want one, ours", block, attr.Name, value, describeDiagnostics(diags))
+				ours := len(diags) == 1 && diags[0].Summary == "Invalid number" &&
+					strings.HasPrefix(diags[0].Detail, attr.Name+" is "+n.Text('g', -1)+"; it must be a whole number from ")
+				if counts[name] && !ours {
+					t.Errorf("%s = %s: diagnostics %s; want one, ours", name, value, describeDiagnostics(diags))
+				}
+				if !counts[name] && ours {
+					t.Errorf("%s = %s is checked as a count: list it in counts", name, value)
 				}
 			}
-			checked = append(checked, block+"."+attr.Name)
+			checked[name] = true
 		}
 	}
-	// The schemas' counts today, so that the walk above cannot pass by finding none.
-	if len(checked) < 3 {
-		t.Errorf("checked %v; want requests_per_minute, max_attempts and lookback_days at least", checked)
+	for name := range counts {
+		if !checked[name] {
+			t.Errorf("%s is listed in counts but is no configurable number of any schema", name)
+		}
 	}
 }
 

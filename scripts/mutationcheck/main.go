@@ -127,10 +127,10 @@ var mutations = []mutation{
 		},
 	},
 	{
-		name: "the OPA policy lets a balance read deferred to the apply skip the floor",
+		name: "the OPA policy lets a budget read deferred to the apply pass undecided",
 		file: "examples/ci/policy/cost_guard.rego",
-		from: `change.type == "guance_billing_balance"`, to: `change.type == "guance_billing_balance_deferred"`,
-		killers: []killer{opaTest("test_balance_read_deferred_to_apply_is_denied_under_a_floor")},
+		from: `"read" in change.change.actions`, to: `"never" in change.change.actions`,
+		killers: []killer{opaTest("test_a_read_deferred_to_apply_is_denied")},
 	},
 }
 
