@@ -411,7 +411,10 @@ func (c *Client) answerError(endpoint string, resp *http.Response, env envelope,
 		apiErr := &APIError{
 			HTTPStatus: resp.StatusCode, Code: env.Code, ErrorCode: env.ErrorCode,
 			Message: env.Message, TraceID: env.TraceID, Endpoint: endpoint,
-			BasePath: c.scrub.String(strings.TrimRight(c.base.Path, "/")), RetryAfter: resp.Header.Get("Retry-After"),
+			RetryAfter: resp.Header.Get("Retry-After"),
+		}
+		if c.base != nil { // a recorded bill has no base URL: it was never asked of one
+			apiErr.BasePath = c.scrub.String(strings.TrimRight(c.base.Path, "/"))
 		}
 		if derr != nil {
 			apiErr.Body = c.scrub.String(bodyGist(resp.Header.Get("Content-Type"), body.head.String()))

@@ -127,6 +127,12 @@ var mutations = []mutation{
 		},
 	},
 	{
+		name: "a recorded bill that does not say success crashes the provider",
+		file: "internal/guance/client.go",
+		from: "if c.base != nil { // a recorded bill has no base URL", to: "if true { // a recorded bill has no base URL",
+		killers: []killer{guanceTest("TestARecordingThatDoesNotSaySuccessIsAnErrorNamingIt"), guanceTest("FuzzRecordedBill")},
+	},
+	{
 		name: "the OPA policy lets a budget read deferred to the apply pass undecided",
 		file: "examples/ci/policy/cost_guard.rego",
 		from: `"read" in change.change.actions`, to: `"never" in change.change.actions`,
