@@ -222,6 +222,10 @@ func apply(dir string, m mutation) (killedBy []string, err error) {
 		case passed:
 		case strings.Contains(output, k.failed):
 			killedBy = append(killedBy, k.test)
+		case strings.Contains(output, "panic: ") && !strings.Contains(output, "[build failed]"):
+			// A panic in another goroutine ends the test binary before it can name the test;
+			// the test is the only one run, so it is the one that failed.
+			killedBy = append(killedBy, k.test+" (a panic)")
 		default:
 			// Not a test failure: the mutation does not build, which proves nothing.
 			return nil, fmt.Errorf("%s did not run to a failure of its own:\n%s", k.test, output)
