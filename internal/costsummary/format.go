@@ -163,15 +163,9 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c >= 0x80
 }
 
-// mdCode puts text from the plan in a code span: nothing in it is a link, a mention or HTML.
-// Its fence is longer than any run of backticks in it.
-func mdCode(s string) string { return codeSpan(s, false) }
-
-// mdCodeCell is mdCode for a table cell, where "|" must be escaped even inside a code span (GFM
-// removes the backslash when rendering the cell).
-func mdCodeCell(s string) string { return codeSpan(s, true) }
-
-func codeSpan(s string, cell bool) string {
+// mdCode puts text from the plan in a code span, outside a table: nothing in it is a link, a
+// mention or HTML. Its fence is longer than any run of backticks in it.
+func mdCode(s string) string {
 	s = clean(s)
 	longest, run := 0, 0
 	for _, r := range s {
@@ -183,9 +177,6 @@ func codeSpan(s string, cell bool) string {
 		}
 	}
 	fence := strings.Repeat("`", longest+1)
-	if cell {
-		s = strings.ReplaceAll(s, "|", `\|`)
-	}
 	if longest > 0 || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
 		return fence + " " + s + " " + fence
 	}

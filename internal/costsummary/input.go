@@ -264,7 +264,7 @@ func scanTopLevel(raw []byte) (topLevel, error) {
 		switch name {
 		case "format_version":
 			if err := json.Unmarshal(value, &top.formatVersion); err != nil {
-				return top, fmt.Errorf("the input's format_version is %s, not a string", value)
+				return top, errors.New("the input's format_version is not a string; pass the output of `terraform show -json`")
 			}
 		case "planned_values", "resource_changes":
 			top.plan = true

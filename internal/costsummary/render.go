@@ -77,7 +77,7 @@ func markdown(v view, d detail) string {
 		b.WriteString("| Budget or read | Period | Spent | Forecast | Budget | Used | Change | Status |\n")
 		b.WriteString("|---|---|--:|--:|--:|--:|--:|---|\n")
 		for _, r := range rows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdCodeCell(r.Name), mdText(r.Period),
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdText(r.Name), mdText(r.Period),
 				r.Spent, r.Forecast, r.Budget, r.Used, r.Change, levelIcon[r.Level], r.Status)
 		}
 		if moreRows > 0 {
