@@ -44,6 +44,12 @@ func FuzzSummaryOfPlanJSON(f *testing.F) {
 			t.Fatalf("a plan of %d bytes does not fit a comment even as its headline: %v", len(plan), err)
 		}
 		text := Text(s, Options{})
+		// The Markdown is bounded by its limit; the text, by what it was given: each string and
+		// amount of the plan is shown a few times at most, never expanded (an amount written as
+		// 1e99999 would be a hundred thousand digits).
+		if bound := 16*len(plan) + 64<<10; len(text) > bound {
+			t.Fatalf("a plan of %d bytes gave a text summary of %d bytes, over %d", len(plan), len(text), bound)
+		}
 		s2, err := Parse(plan)
 		if err != nil {
 			t.Fatalf("the same plan parsed twice: %v", err)
