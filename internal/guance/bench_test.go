@@ -46,7 +46,7 @@ func BenchmarkReadPath(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = Sum(d.Select(Filter{}))
+				_ = SumBy(d.Select(Filter{}), productDetail, billingResult, originAmount)
 			}
 		})
 	}

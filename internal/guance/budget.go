@@ -173,7 +173,7 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 	}
 	f := NewForecast(spec.Forecast, current)
 	d := BudgetDecision{Forecast: f, Status: StatusOK}
-	actualByProduct := Sum(current).ByProduct
+	actualByProduct := BillingResultBy(current, productDetail)
 	if elapsedOK {
 		d.Previous = decimalOf(prevTotal.value())
 		d.ChangePercent = change(f.Actual, d.Previous)

@@ -102,14 +102,14 @@ func TestBillingDetailsDecodesEveryQuirk(t *testing.T) {
 	if !r0.StoredCardAmount.Exact().IsZero() || r0.StoredCardAmount.IsNull() {
 		t.Error("a 0 amount is 0, not null")
 	}
-	totals := Sum(d.Select(Filter{}))
-	if got := totals.BillingResult.String(); got != "24981.8" {
+	records := d.Select(Filter{})
+	if got := Total(records, billingResult).String(); got != "24981.8" {
 		t.Errorf("total billing %s, want exactly 24981.8", got)
 	}
-	if got := totals.OriginAmount.String(); got != "24981.8012" {
+	if got := Total(records, originAmount).String(); got != "24981.8012" {
 		t.Errorf("total origin %s", got)
 	}
-	if got := totals.ByProduct["Metric"].String(); got != "7769.92" {
+	if got := BillingResultBy(records, productDetail)["Metric"].String(); got != "7769.92" {
 		t.Errorf("Metric total %s", got)
 	}
 }
@@ -120,8 +120,8 @@ func TestAnEmptyListTotalsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
-		t.Errorf("%d records, total %s", len(d.Records), tt.BillingResult)
+	if total, byProduct := Total(d.Select(Filter{}), billingResult), BillingResultBy(d.Select(Filter{}), productDetail); len(d.Records) != 0 || total.String() != "0" || len(byProduct) != 0 {
+		t.Errorf("%d records, total %s", len(d.Records), total)
 	}
 }
 

@@ -29,7 +29,7 @@ func BenchmarkProviderRead(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/records=%v", size.name, include), func(b *testing.B) {
 				sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.perDay})
 				defer sim.Close()
-				config := configValue(b, frameworkModel{
+				config := configValue(b, detailsConfig{
 					StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue(size.lastDay),
 					IncludeRecords: types.BoolValue(include), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 				})
@@ -101,7 +101,7 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := frameworkModel{
+	cfg := detailsConfig{
 		StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue("2023-12-31"),
 		IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 	}
@@ -119,7 +119,7 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := writeBillingState(q, records, guance.Sum(records), details.Billed()); err != nil {
+			if _, err := writeBillingState(q, records, details.Billed()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -66,24 +66,7 @@ func billingDetailsSchema() schema.Schema {
 			Validators:  []validator.Set{nonEmptyFilter{}},
 		}
 	}
-	sumAttr := func(over string) schema.NumberAttribute {
-		return schema.NumberAttribute{
-			MarkdownDescription: "The exact sum of `" + over + "` over the period's records, filters applied (null amounts count " +
-				"as 0; 0 when there are no records). Computed even when `include_records` is false.",
-			Computed: true,
-		}
-	}
-	sumsBy := func(key, note string) schema.MapAttribute {
-		return schema.MapAttribute{
-			MarkdownDescription: "The exact sum of `billing_result` per `" + key + "`, filters applied." + note,
-			ElementType:         types.NumberType,
-			Computed:            true,
-		}
-	}
-	unnamed := func(key string) string {
-		return " Records without a `" + key + "` are summed under the key `\"\"`."
-	}
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "The billing records of the workspace over a period of days (`GET /api/v1/billing/detail/list`), " +
 			"with exact-decimal totals. Amounts keep the exact decimal the API sent; absent values (the API's `\"None\"`, " +
 			"`null` or `\"\"`) are null. Reads of the same period in one run share one API request.",
@@ -105,48 +88,48 @@ func billingDetailsSchema() schema.Schema {
 				Computed:     true,
 				NestedObject: schema.NestedAttributeObject{Attributes: recordAttrs},
 			},
-			"total_billing_result":  sumAttr("billing_result"),
-			"total_origin_amount":   sumAttr("origin_amount"),
-			"totals_by_product":     sumsBy("product_detail", unnamed("product_detail")),
-			"totals_by_date":        sumsBy("date", " Keys are `YYYY-MM-DD`; days without records are absent."),
-			"totals_by_measurement": sumsBy("measurement", unnamed("measurement")),
-			"totals_by_month": sumsBy("month", " Keys are `YYYY-MM`, the calendar months of the records' days; months without "+
-				"records are absent. A year's trend month by month costs one read."),
-			"product_totals": schema.MapNestedAttribute{
-				MarkdownDescription: "Every amount summed per `product_detail`, filters applied: what the item cost, its list " +
-					"price, its deductions and its usage, each an exact sum (null amounts count as 0), so that a discount is " +
-					"`origin_amount - billing_result` without summing records." + unnamed("product_detail"),
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"billing_result":   productSum("billing_result", "what the item cost; equal to its entry in `totals_by_product`"),
-					"origin_amount":    productSum("origin_amount", "its original (list) price"),
-					"deduction_amount": productSum("deduction_amount", "its deductions"),
-					"count":            productSum("count", "the quantity used, in the item's own unit"),
-				}},
-			},
-			"billed_product_details": billedAttr("product_detail", "product_details"),
-			"billed_measurements":    billedAttr("measurement", "measurements"),
 		},
 	}
-}
-
-func productSum(field, what string) schema.NumberAttribute {
-	return schema.NumberAttribute{
-		MarkdownDescription: "The exact sum of the records' `" + field + "`: " + what + ".",
-		Computed:            true,
+	for _, t := range periodTotals {
+		s.Attributes[t.name] = schema.NumberAttribute{
+			MarkdownDescription: "The exact sum of `" + t.field + "` over the period's records, filters applied (null amounts " +
+				"count as 0; 0 when there are no records). Computed even when `include_records` is false.",
+			Computed: true,
+		}
 	}
-}
-
-// billedAttr lists what the period billed, so a configuration can check its own filters and
-// budget keys against it.
-func billedAttr(field, filter string) schema.ListAttribute {
-	return schema.ListAttribute{
-		MarkdownDescription: "Every distinct `" + field + "` billed in the period, sorted, before any filter is applied " +
-			"(records without one add nothing). Check budget keys and `" + filter + "` against it: a value that is not " +
-			"here matches nothing.",
-		ElementType: types.StringType,
-		Computed:    true,
+	for _, g := range groupedTotals {
+		s.Attributes[g.name] = schema.MapAttribute{
+			MarkdownDescription: "The exact sum of `billing_result` per `" + g.over + "`, filters applied." + g.note,
+			ElementType:         types.NumberType,
+			Computed:            true,
+		}
 	}
+	productAttrs := make(map[string]schema.Attribute, len(productSums))
+	for _, p := range productSums {
+		productAttrs[p.field] = schema.NumberAttribute{
+			MarkdownDescription: "The exact sum of the records' `" + p.field + "`: " + p.what + ".",
+			Computed:            true,
+		}
+	}
+	s.Attributes["product_totals"] = schema.MapNestedAttribute{
+		MarkdownDescription: "Every amount summed per `product_detail`, filters applied: what the item cost, its list " +
+			"price, its deductions and its usage, each an exact sum (null amounts count as 0), so that a discount is " +
+			"`origin_amount - billing_result` without summing records." + unnamedKey("product_detail"),
+		Computed:     true,
+		NestedObject: schema.NestedAttributeObject{Attributes: productAttrs},
+	}
+	for _, b := range billedLists {
+		// It lists what the period billed, so a configuration can check its own filters and
+		// budget keys against it.
+		s.Attributes[b.name] = schema.ListAttribute{
+			MarkdownDescription: "Every distinct `" + b.field + "` billed in the period, sorted, before any filter is applied " +
+				"(records without one add nothing). Check budget keys and `" + b.filter + "` against it: a value that is not " +
+				"here matches nothing.",
+			ElementType: types.StringType,
+			Computed:    true,
+		}
+	}
+	return s
 }
 
 func (d *billingDetailsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {

@@ -283,7 +283,7 @@ provider "guance" {
 func TestReadRefusesABadPeriodOnTheAttributeAtFault(t *testing.T) {
 	t.Parallel()
 	for attr, dates := range map[string][2]string{"start_date": {"2024-02-30", "2024-03-01"}, "end_date": {"2024-03-02", "2024-03-01"}} {
-		_, diags := parseBillingQuery(configValue(t, frameworkModel{
+		_, diags := parseBillingQuery(configValue(t, detailsConfig{
 			StartDate: types.StringValue(dates[0]), EndDate: types.StringValue(dates[1]),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 		}))
@@ -324,7 +324,7 @@ func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T
 // to it in its detail; values that match are not.
 func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *testing.T) {
 	t.Parallel()
-	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, detailsConfig{
 		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"), IncludeRecords: types.BoolValue(false),
 		ProductDetails: set("Log", "Logs", "session replay", "Kubernetes"), Measurements: set("loging"), WorkspaceUUIDs: set("wksp_other"),
 	}))
@@ -357,7 +357,7 @@ func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *te
 // With nothing billed in the period, a filter value cannot be near anything.
 func TestFilterValueInAPeriodWithoutRecordsSaysNothingWasBilled(t *testing.T) {
 	t.Parallel()
-	_, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+	_, diags := readBillingDetails(context.Background(), simData(t), configValue(t, detailsConfig{
 		StartDate: types.StringValue("2022-05-01"), EndDate: types.StringValue("2022-05-31"), IncludeRecords: types.BoolNull(),
 		ProductDetails: set("Log"), Measurements: set(), WorkspaceUUIDs: set(),
 	}))

@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -166,7 +165,7 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 	billed := details.Billed()
 	diags.Append(unmatchedFilterWarnings(q, billed)...)
 	records := details.Select(q.filter)
-	state, err := writeBillingState(q, records, guance.Sum(records), billed)
+	state, err := writeBillingState(q, records, billed)
 	if err != nil {
 		diags.AddError("Could not build the state", "Writing the billing state failed: "+err.Error()+". This is a bug in the provider; please report it.")
 	}
@@ -243,38 +242,70 @@ func stringSet(v tftypes.Value) (map[string]bool, error) {
 	return set, nil
 }
 
-// writeBillingState writes the whole state object, its attributes in name order.
-func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals guance.Totals, billed guance.Billed) ([]byte, error) {
-	computed := map[string]func(w *tfmsgpack.Writer){
-		"records": func(w *tfmsgpack.Writer) {
-			if !q.includeRecords {
+// computedWriters write each computed attribute of the state, one per row of the tables in
+// records.go.
+var computedWriters = func() map[string]func(*tfmsgpack.Writer, *billingRead) {
+	writers := map[string]func(*tfmsgpack.Writer, *billingRead){
+		"records": func(w *tfmsgpack.Writer, b *billingRead) {
+			if !b.q.includeRecords {
 				w.Null()
 				return
 			}
-			writeRecords(w, records)
+			writeRecords(w, b.records)
 		},
-		"total_billing_result":   func(w *tfmsgpack.Writer) { writeDecimal(w, totals.BillingResult) },
-		"total_origin_amount":    func(w *tfmsgpack.Writer) { writeDecimal(w, totals.OriginAmount) },
-		"totals_by_product":      func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByProduct) },
-		"totals_by_date":         func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByDate) },
-		"totals_by_measurement":  func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByMeasurement) },
-		"totals_by_month":        func(w *tfmsgpack.Writer) { writeNumberMap(w, totals.ByMonth) },
-		"product_totals":         func(w *tfmsgpack.Writer) { writeProductTotals(w, totals.Products) },
-		"billed_product_details": func(w *tfmsgpack.Writer) { w.StringList(billed.ProductDetails) },
-		"billed_measurements":    func(w *tfmsgpack.Writer) { w.StringList(billed.Measurements) },
+		"product_totals": func(w *tfmsgpack.Writer, b *billingRead) {
+			writeProductTotals(w, guance.SumBy(b.records, productTotalsKey, productSumAmounts...))
+		},
 	}
-	names := make([]string, 0, len(q.config))
-	for name := range q.config {
-		names = append(names, name)
+	for _, t := range periodTotals {
+		amount := recordFieldNamed(t.field).number
+		writers[t.name] = func(w *tfmsgpack.Writer, b *billingRead) { writeDecimal(w, guance.Total(b.records, amount)) }
 	}
-	sort.Strings(names)
+	for _, g := range groupedTotals {
+		writers[g.name] = func(w *tfmsgpack.Writer, b *billingRead) { writeNumberMap(w, guance.BillingResultBy(b.records, g.key)) }
+	}
+	for _, l := range billedLists {
+		writers[l.name] = func(w *tfmsgpack.Writer, b *billingRead) { w.StringList(l.values(b.billed)) }
+	}
+	return writers
+}()
+
+// billingRead is what a read of the data source computed: its query, the records kept and
+// what the period billed.
+type billingRead struct {
+	q       billingQuery
+	records []*guance.BillingRecord
+	billed  guance.Billed
+}
+
+// configurable is every attribute of the details schema a configuration sets; the state
+// keeps them as they came.
+var configurable = func() map[string]bool {
+	out := map[string]bool{}
+	for name, a := range billingDetailsSchema().Attributes {
+		if a.IsOptional() || a.IsRequired() {
+			out[name] = true
+		}
+	}
+	return out
+}()
+
+// writeBillingState writes the whole state object, its attributes in name order. An
+// attribute that is neither configurable nor has a writer is an error: its value would
+// otherwise be the configuration's null.
+func writeBillingState(q billingQuery, records []*guance.BillingRecord, billed guance.Billed) ([]byte, error) {
+	read := &billingRead{q: q, records: records, billed: billed}
+	names := slices.Sorted(maps.Keys(q.config))
 	w := tfmsgpack.NewWriter(256 + len(records)*stateBytesPerRecord(q.includeRecords))
 	w.ObjectHeader(len(names))
 	for _, name := range names {
 		w.String(name)
-		if write, ok := computed[name]; ok {
-			write(w)
+		if write, ok := computedWriters[name]; ok {
+			write(w, read)
 			continue
+		}
+		if !configurable[name] {
+			return nil, fmt.Errorf("the computed attribute %s has no state writer", name)
 		}
 		configured, err := tfprotov6.NewDynamicValue(q.config[name].Type(), q.config[name])
 		if err != nil {
@@ -286,21 +317,16 @@ func writeBillingState(q billingQuery, records []*guance.BillingRecord, totals g
 }
 
 // writeProductTotals writes product_totals: objects keyed by product, keys sorted, each
-// object's attributes in name order.
-func writeProductTotals(w *tfmsgpack.Writer, products map[string]guance.ProductTotals) {
+// object's attributes in name order (productSums' order).
+func writeProductTotals(w *tfmsgpack.Writer, products map[string][]guance.Decimal) {
 	w.ObjectHeader(len(products))
 	for _, name := range slices.Sorted(maps.Keys(products)) {
-		p := products[name]
 		w.String(name)
-		w.ObjectHeader(4)
-		w.String("billing_result")
-		writeDecimal(w, p.BillingResult)
-		w.String("count")
-		writeDecimal(w, p.Count)
-		w.String("deduction_amount")
-		writeDecimal(w, p.DeductionAmount)
-		w.String("origin_amount")
-		writeDecimal(w, p.OriginAmount)
+		w.ObjectHeader(len(productSums))
+		for i, p := range productSums {
+			w.String(p.field)
+			writeDecimal(w, products[name][i])
+		}
 	}
 }
 
