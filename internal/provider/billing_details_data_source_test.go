@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
@@ -449,5 +451,48 @@ data "guance_billing_details" "test" {
 			"Session Replay": product("220.40", "220.4", "0", "2204"),
 		})),
 		expect(at("totals_by_product", "Log"), knownvalue.NumberExact(num("3138.26"))),
+	)
+}
+
+// Billed to three workspaces, the month's billing_result is summed exactly per
+// workspace_uuid, and a workspace filter keeps its own entry only.
+func TestBillingDetailsTotalsByWorkspaceSumEachWorkspaceExactly(t *testing.T) {
+	t.Parallel()
+	opts := guancesim.Options{Workspaces: 3}
+	from, to := time.Date(2024, time.March, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, time.March, 31, 0, 0, 0, 0, time.UTC)
+	byWorkspace := map[string]*big.Rat{}
+	for _, r := range guancesim.Records(opts, from, to) {
+		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+		if !ok {
+			t.Fatalf("billingResult %q", r.Text("billingResult"))
+		}
+		id := r.Text("workspaceUuid")
+		if byWorkspace[id] == nil {
+			byWorkspace[id] = new(big.Rat)
+		}
+		byWorkspace[id].Add(byWorkspace[id], amount)
+	}
+	ids := guancesim.WorkspaceUUIDs(3)
+	want := map[string]knownvalue.Check{}
+	for _, id := range ids {
+		want[id] = knownvalue.NumberExact(num(decimalText(byWorkspace[id])))
+	}
+	sim := newSim(t, opts)
+	readsAs(t, simProvider(sim)+`
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-31"
+  include_records = false
+}
+data "guance_billing_details" "second" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-31"
+  include_records = false
+  workspace_uuids = ["`+ids[1]+`"]
+}
+`,
+		expect(at("totals_by_workspace"), knownvalue.MapExact(want)),
+		statecheck.ExpectKnownValue("data.guance_billing_details.second", tfjsonpath.New("totals_by_workspace"),
+			knownvalue.MapExact(map[string]knownvalue.Check{ids[1]: want[ids[1]]})),
 	)
 }

@@ -109,6 +109,8 @@ var groupedTotals = []groupedTotal{
 	{name: "totals_by_month", over: "month", note: " Keys are `YYYY-MM`, the calendar months of the records' days; months " +
 		"without records are absent. A year's trend month by month costs one read.",
 		key: func(r *guance.BillingRecord) string { return r.Date.String()[:len("YYYY-MM")] }},
+	{name: "totals_by_workspace", over: "workspace_uuid", note: unnamedKey("workspace_uuid"),
+		key: func(r *guance.BillingRecord) string { return r.WorkspaceUUID.Value() }},
 }
 
 // productTotalsKey is what product_totals groups by; totals_by_product is its billing_result.
