@@ -40,11 +40,16 @@ type fileWindow struct {
 	// mu keeps this process's goroutines to one at a time: the lock file excludes other
 	// processes, and a Flock that is locked already lets its own holder straight in again.
 	mu       sync.Mutex
+	private  privateDir // dir, checked: set with lock
 	lock     *flock.Flock
 	own      slotBook // this process's slots and hold, to go on with alone
 	failed   bool     // the file could not be used: the window is this process's alone
 	reported bool     // the shared file's use is logged
 }
+
+// maxBookBytes bounds the book read: a book of the provider's highest requests_per_minute
+// (1000) takes about 50 kB, and a longer file (garbled, or planted) is started afresh.
+const maxBookBytes = 1 << 20
 
 // lockWait is how long an update waits for another process to unlock. Updates take
 // microseconds; a lock held this long belongs to a process that is stopped, not working.
@@ -80,7 +85,9 @@ func newFileWindow(dir string, dirErr error, endpoint, token string, r windowRul
 	return &fileWindow{rules: r, dir: dir, dirErr: dirErr, name: sharedWindowName(endpoint, token), logger: logger}
 }
 
-func (w *fileWindow) statePath() string { return filepath.Join(w.dir, w.name+".json") }
+func (w *fileWindow) bookName() string { return w.name + ".json" }
+
+func (w *fileWindow) statePath() string { return filepath.Join(w.dir, w.bookName()) }
 
 func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, time.Time, bool) {
 	w.mu.Lock()
@@ -167,10 +174,11 @@ func (w *fileWindow) updateFile(ctx context.Context, change func(*slotBook) bool
 		return w.dirErr
 	}
 	if w.lock == nil {
-		if err := os.MkdirAll(w.dir, 0o700); err != nil {
-			return err
+		private, err := openPrivateDir(w.dir)
+		if err != nil {
+			return fmt.Errorf("the pacing directory is not used, so that no one else can plant a file or a link in it: %w", err)
 		}
-		w.lock = flock.New(filepath.Join(w.dir, w.name+".lock"), flock.SetPermissions(0o600))
+		w.private, w.lock = private, private.Lock(w.name+".lock")
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()
@@ -196,7 +204,7 @@ func (w *fileWindow) updateFile(ctx context.Context, change func(*slotBook) bool
 // read returns the shared book; a missing, garbled or foreign file is an empty book, which the
 // next write replaces.
 func (w *fileWindow) read(ctx context.Context) slotBook {
-	data, err := os.ReadFile(w.statePath()) //nolint:gosec // the cache directory and a hash: no outside input
+	data, err := w.private.ReadFile(w.bookName(), maxBookBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return slotBook{Version: slotBookVersion}
 	}
@@ -222,9 +230,5 @@ func (w *fileWindow) write(book slotBook) error {
 	if err != nil {
 		return err
 	}
-	tmp := w.statePath() + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil { //nolint:gosec // as in read
-		return err
-	}
-	return os.Rename(tmp, w.statePath()) //nolint:gosec // as in read
+	return w.private.WriteFile(w.bookName(), data)
 }
