@@ -241,8 +241,14 @@ func (c *Client) pacing(waited time.Duration) Pacing {
 func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, r *retrier) (string, error) {
 	pass, held, err := c.pacer.enter(ctx, c.cfg.MaxRetryWait-r.waited)
 	r.waited += held
-	if errors.Is(err, errGateBudget) {
-		return "", r.outwaited(c.pacer.lastLimit)
+	var outwaited *gateBudgetError
+	if errors.As(err, &outwaited) {
+		if outwaited.lastLimit == nil || !outwaited.byOther.Until.IsZero() {
+			// The hold is another process's: this client met no limit answer of its own.
+			return "", &HeldByOtherProcessError{Endpoint: endpoint, Since: outwaited.byOther.Since,
+				Until: outwaited.byOther.Until, Left: outwaited.byOther.Until.Sub(c.pacer.now()), MaxRetryWait: c.cfg.MaxRetryWait}
+		}
+		return "", r.outwaited(outwaited.lastLimit)
 	}
 	if err != nil {
 		return "", err

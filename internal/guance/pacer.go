@@ -2,7 +2,6 @@ package guance
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -47,16 +46,27 @@ type pacer struct {
 	open      bool          // false until a probe succeeds, and after a limit answer
 	probe     chan struct{} // closed when the probe in flight settles; nil when none is
 	holdUntil time.Time
-	refused   int   // refused probes since the gate was last open
-	lastLimit error // the last limit answer, for a read that gives up waiting
+	// heldByOther is the hold another process wrote, when the gate holds for it rather than
+	// for a limit answer of this client's; zero otherwise.
+	heldByOther holdSpan
+	refused     int   // refused probes since the gate was last open
+	lastLimit   error // the last limit answer, for a read that gives up waiting
 }
 
 func newPacer(slots rateWindow, window time.Duration) *pacer {
 	return &pacer{window: window, slots: slots, now: time.Now, freed: make(chan struct{})}
 }
 
-// errGateBudget means the gate would hold a read past the wait it has left.
-var errGateBudget = errors.New("the gate would hold the read past its total retry wait")
+// gateBudgetError means the gate would hold a read past the wait it has left: for this
+// client's own limit answer (lastLimit), or for another process's hold (byOther).
+type gateBudgetError struct {
+	lastLimit error
+	byOther   holdSpan // zero when the hold is this client's own
+}
+
+func (e *gateBudgetError) Error() string {
+	return "the gate would hold the read past its total retry wait"
+}
 
 // pass is one attempt's way through the gate.
 type pass struct {
@@ -66,23 +76,24 @@ type pass struct {
 }
 
 // enter waits until the gate lets an attempt through: past any hold, and after the probe in
-// flight, if any, has opened the gate; or it makes the attempt the probe. It gives up with
-// errGateBudget rather than hold longer than budget in all, and reports how long it held.
+// flight, if any, has opened the gate; or it makes the attempt the probe. It gives up with a
+// *gateBudgetError rather than hold longer than budget in all, and reports how long it held.
 func (p *pacer) enter(ctx context.Context, budget time.Duration) (*pass, time.Duration, error) {
 	start := p.now()
 	for {
-		shared := p.slots.held(ctx)
+		shared := p.slots.held(ctx, p.now())
 		p.mu.Lock()
-		if now := p.now(); shared.After(p.holdUntil) && shared.After(now) {
+		if now := p.now(); shared.Until.After(p.holdUntil) && shared.Until.After(now) {
 			// Another process on the key met the limit: hold as it does, then probe.
-			p.holdUntil, p.open = shared, false
+			p.holdUntil, p.open, p.heldByOther = shared.Until, false, shared
 		}
 		wait, probe := p.holdUntil.Sub(p.now()), p.probe
 		switch {
 		case wait > 0:
+			refusal := &gateBudgetError{lastLimit: p.lastLimit, byOther: p.heldByOther}
 			p.mu.Unlock()
 			if p.now().Sub(start)+wait > budget {
-				return nil, p.now().Sub(start), errGateBudget
+				return nil, p.now().Sub(start), refusal
 			}
 			if err := sleep(ctx, wait); err != nil {
 				return nil, p.now().Sub(start), err
@@ -129,7 +140,7 @@ func (s *pass) limited(ctx context.Context, err error, retryAfter time.Duration)
 	if held {
 		p.refused++
 		hold := max(p.hold(p.refused), retryAfter)
-		p.holdUntil = p.now().Add(hold)
+		p.holdUntil, p.heldByOther = p.now().Add(hold), holdSpan{}
 	}
 	until := p.holdUntil
 	p.open = false
@@ -139,7 +150,7 @@ func (s *pass) limited(ctx context.Context, err error, retryAfter time.Duration)
 	s.settled = true
 	p.mu.Unlock()
 	if held {
-		p.slots.hold(ctx, until)
+		p.slots.hold(ctx, p.now(), until)
 	}
 }
 
@@ -244,10 +255,15 @@ type rateWindow interface {
 	// settle records the answer at now of the request booked as id: its slot stays in use for
 	// a window more, or is free at once when the limit refused it.
 	settle(ctx context.Context, id uint64, now time.Time, refused bool)
-	// hold keeps the gate closed until then, unless it is held longer already.
-	hold(ctx context.Context, until time.Time)
-	// held is the end of the gate's hold, the zero time when there is none.
-	held(ctx context.Context) time.Time
+	// hold keeps the gate closed from now until then, unless it is held longer already.
+	hold(ctx context.Context, now, until time.Time)
+	// held is the gate's hold at now, the zero holdSpan when there is none.
+	held(ctx context.Context, now time.Time) holdSpan
+}
+
+// holdSpan is a hold of the gate: from when (the zero time when not known) until when.
+type holdSpan struct {
+	Since, Until time.Time
 }
 
 // windowRules are a client's terms for its slots: at most limit in use; a slot is in use from
@@ -264,6 +280,8 @@ type slotBook struct {
 	Version   int          `json:"version"`
 	Slots     []bookedSlot `json:"slots"`
 	HoldUntil int64        `json:"hold_until,omitempty"`
+	// HeldSince is when the hold began: the first limit answer of those that made it.
+	HeldSince int64 `json:"held_since,omitempty"`
 }
 
 type bookedSlot struct {
@@ -273,8 +291,11 @@ type bookedSlot struct {
 
 const slotBookVersion = 1
 
-// tidy forgets the slots that are free again, and brings anything further off than the rules
-// allow (a clock set back, a garbled file) back to the furthest a booking lasts.
+// tidy forgets the slots and the hold that are over, and brings anything further off than the
+// rules allow (a clock set back, another process's clock ahead, a garbled file) back within
+// them: a slot to the furthest a booking lasts, a hold to a window from now, the longest hold
+// a pacer makes itself (a longer Retry-After holds the process it was sent to; the others
+// meet the limit themselves, a window on).
 func (b *slotBook) tidy(now time.Time, r windowRules) {
 	latest := now.Add(r.window + r.lease).UnixNano()
 	kept := b.Slots[:0]
@@ -285,7 +306,13 @@ func (b *slotBook) tidy(now time.Time, r windowRules) {
 		}
 	}
 	b.Slots = kept
-	b.HoldUntil = min(b.HoldUntil, latest)
+	b.HoldUntil = min(b.HoldUntil, now.Add(r.window).UnixNano())
+	if b.HoldUntil <= now.UnixNano() {
+		b.HoldUntil, b.HeldSince = 0, 0
+	}
+	if b.HeldSince > now.UnixNano() || b.HeldSince < 0 {
+		b.HeldSince = 0 // not known
+	}
 }
 
 // take books a slot when fewer than r.limit are in use. Otherwise the next moment worth looking
@@ -328,24 +355,34 @@ func (b *slotBook) reopening(now time.Time, r windowRules) int64 {
 	return max(now.UnixNano(), b.HoldUntil) + r.window.Nanoseconds()
 }
 
-// hold closes the gate until then, and moves every slot in use to reopen no sooner than a
-// window after the hold. Slots used just before a limit answer would otherwise reopen in the
+// hold closes the gate from now until then, and moves every slot in use to reopen no sooner
+// than a window after the hold. Slots used just before a limit answer would otherwise reopen in the
 // same phase of the next window, and send the requests that take them into the server's
 // refusing phase again; after the hold, every slot is in the phase where the server took the
 // probe.
-func (b *slotBook) hold(until time.Time, r windowRules) {
-	b.HoldUntil = max(b.HoldUntil, until.UnixNano())
+func (b *slotBook) hold(now, until time.Time, r windowRules) {
+	b.tidy(now, r)
+	if b.HoldUntil == 0 {
+		b.HeldSince = now.UnixNano()
+	}
+	b.HoldUntil = max(b.HoldUntil, min(until.UnixNano(), now.Add(r.window).UnixNano()))
 	reopen := b.HoldUntil + r.window.Nanoseconds()
 	for i := range b.Slots {
 		b.Slots[i].Until = max(b.Slots[i].Until, reopen)
 	}
 }
 
-func (b *slotBook) held() time.Time {
+// held is the hold at now.
+func (b *slotBook) held(now time.Time, r windowRules) holdSpan {
+	b.tidy(now, r)
 	if b.HoldUntil == 0 {
-		return time.Time{}
+		return holdSpan{}
 	}
-	return time.Unix(0, b.HoldUntil)
+	span := holdSpan{Until: time.Unix(0, b.HoldUntil)}
+	if b.HeldSince != 0 {
+		span.Since = time.Unix(0, b.HeldSince)
+	}
+	return span
 }
 
 // memoryWindow is the window of one client: the default.
@@ -370,14 +407,14 @@ func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refus
 	w.book.settle(id, now, w.rules, refused)
 }
 
-func (w *memoryWindow) hold(_ context.Context, until time.Time) {
+func (w *memoryWindow) hold(_ context.Context, now, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.book.hold(until, w.rules)
+	w.book.hold(now, until, w.rules)
 }
 
-func (w *memoryWindow) held(context.Context) time.Time {
+func (w *memoryWindow) held(_ context.Context, now time.Time) holdSpan {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.book.held()
+	return w.book.held(now, w.rules)
 }

@@ -121,28 +121,31 @@ func (w *fileWindow) settle(ctx context.Context, id uint64, now time.Time, refus
 	})
 }
 
-func (w *fileWindow) hold(ctx context.Context, until time.Time) {
+func (w *fileWindow) hold(ctx context.Context, now, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.own.hold(until, w.rules)
+	w.own.hold(now, until, w.rules)
 	_, _ = w.update(ctx, func(b *slotBook) bool {
-		b.hold(until, w.rules)
+		b.hold(now, until, w.rules)
 		return true
 	})
 }
 
-func (w *fileWindow) held(ctx context.Context) time.Time {
+func (w *fileWindow) held(ctx context.Context, now time.Time) holdSpan {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var until time.Time
+	var span holdSpan
 	shared, err := w.update(ctx, func(b *slotBook) bool {
-		until = b.held()
-		return false
+		before := *b
+		span = b.held(now, w.rules)
+		// A hold cut short or ended is written back: cut afresh at each look, a hold too far
+		// off would move on with the clock.
+		return b.HoldUntil != before.HoldUntil || b.HeldSince != before.HeldSince
 	})
 	if err != nil || !shared {
-		return w.own.held()
+		return w.own.held(now, w.rules)
 	}
-	return until
+	return span
 }
 
 // update reads the shared book under the lock, lets change alter it and writes it back when

@@ -395,7 +395,9 @@ func TestALimitAnswerHoldsEveryClientSharingTheKey(t *testing.T) {
 		if data, err := os.ReadFile(path); err == nil {
 			var book slotBook
 			if json.Unmarshal(data, &book) == nil {
-				hold = book.held()
+				if book.HoldUntil != 0 {
+					hold = time.Unix(0, book.HoldUntil)
+				}
 			}
 		}
 	}

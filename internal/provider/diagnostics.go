@@ -53,18 +53,29 @@ func (d *providerData) readyClient() (*guance.Client, diag.Diagnostics) {
 // the retries in one sentence, the error itself without them. The traceId and Guance support
 // come up only where support can help: a failing or unusable API, an error nothing explains.
 func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	if err == nil {
+		return diag.NewErrorDiagnostic(summary, "The read failed without saying why. This is a bug in the provider; please report it.")
+	}
 	shown, retried := err, ""
 	var attempts *guance.AttemptsError
-	if errors.As(err, &attempts) {
-		shown = attempts.Last
+	if errors.As(err, &attempts) && attempts != nil {
+		if attempts.Last != nil {
+			shown = attempts.Last
+		}
 		retried = fmt.Sprintf("\n\nThe provider tried %s (%s) before giving up.", guance.Count(attempts.Attempts, "time"), attempts.Reason)
 	}
 	var decodeErr *guance.DecodeError
 	var redirect *guance.RedirectError
 	var tooSlow *guance.TooSlowError
+	var heldByOther *guance.HeldByOtherProcessError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
-	case errors.As(err, &tooSlow):
+	case errors.As(err, &heldByOther) && heldByOther != nil:
+		return diag.NewErrorDiagnostic(summary+": the key's rate limit is held by another process", heldByOther.Error()+
+			".\n\nPlans on this machine with the same key (Terragrunt run-all, a CI matrix, Atlantis) share its pacing "+
+			"(shared_pacing), so one refused by the API's limit holds them all, and then one request probes. Raise "+
+			"max_retry_wait above the hold (at most a minute), plan again after it, or run fewer plans with this key at once.")
+	case errors.As(err, &tooSlow) && tooSlow != nil:
 		return diag.NewErrorDiagnostic(summary+": the API is too slow", fmt.Sprintf("%s over %s brought no complete "+
 			"answer from %s; the last one: %s.\n\nThe API, or the network path to it, is slow right now: plan again later, "+
 			"ask for a shorter period, or let reads take longer with max_read_time.",
@@ -98,11 +109,11 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	case isAPI:
 		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.WithoutTraceID()+"."+retried+
 			supportHint(apiErr.TraceID))
-	case errors.As(err, &redirect):
+	case errors.As(err, &redirect) && redirect != nil:
 		return diag.NewErrorDiagnostic(summary+": refused redirect", "The provider did not follow the API's redirect, and "+
 			"did not ask again, since the same request would be redirected the same way: "+err.Error()+".\n\nCheck that the "+
 			"region or endpoint is the workspace's OpenAPI site itself, not a console or a proxy that redirects.")
-	case errors.As(err, &decodeErr):
+	case errors.As(err, &decodeErr) && decodeErr != nil:
 		return diag.NewErrorDiagnostic(summary+": unusable answer", "Nothing of this answer was used, so no partial bill "+
 			"reaches the plan: "+decodeErr.WithoutTraceID()+"."+retried+supportHint(decodeErr.TraceID))
 	default:

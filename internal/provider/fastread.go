@@ -93,6 +93,9 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 func protocolDiagnostics(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {
+		if d == nil {
+			continue
+		}
 		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: d.Summary(), Detail: d.Detail()}
 		if d.Severity() == diag.SeverityWarning {
 			pd.Severity = tfprotov6.DiagnosticSeverityWarning
@@ -192,11 +195,15 @@ func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
 
 // periodDiagnostic reports periodOf's error on the date at fault.
 func periodDiagnostic(start string, err error) diag.Diagnostic {
+	reason := "The period is not valid."
+	if err != nil {
+		reason = err.Error()
+	}
 	attr := "end_date"
 	if _, startErr := guance.ParseDate(start); startErr != nil {
 		attr = "start_date"
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", err.Error())
+	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", reason)
 }
 
 // readConfig fills q's configuration, include_records and filters, and returns the dates.

@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
+)
+
+// Every diagnostic builder is total: whatever error or value it is given, a nil one, a zero
+// value or one with nil fields, it builds a diagnostic with a summary and a detail, and never
+// panics. A panic here would be a plugin crash in front of the user.
+func TestEveryDiagnosticBuilderIsTotal(t *testing.T) {
+	t.Parallel()
+	errs := map[string]error{
+		"nil":                                 nil,
+		"plain":                               errors.New("x"),
+		"APIError zero":                       &guance.APIError{},
+		"APIError nil":                        (*guance.APIError)(nil),
+		"APIError rate limit":                 &guance.APIError{HTTPStatus: 429},
+		"DecodeError zero":                    &guance.DecodeError{},
+		"DecodeError nil":                     (*guance.DecodeError)(nil),
+		"AttemptsError zero":                  &guance.AttemptsError{},
+		"AttemptsError nil":                   (*guance.AttemptsError)(nil),
+		"AttemptsError with a nil Last":       &guance.AttemptsError{Attempts: 3, Reason: "r"},
+		"AttemptsError with a nil APIError":   &guance.AttemptsError{Last: (*guance.APIError)(nil)},
+		"AttemptsError with a zero APIError":  &guance.AttemptsError{Last: &guance.APIError{}},
+		"TooSlowError zero":                   &guance.TooSlowError{},
+		"TooSlowError nil":                    (*guance.TooSlowError)(nil),
+		"TooSlowError with a nil DecodeError": &guance.TooSlowError{Last: (*guance.DecodeError)(nil)},
+		"HeldByOtherProcessError zero":        &guance.HeldByOtherProcessError{},
+		"HeldByOtherProcessError nil":         (*guance.HeldByOtherProcessError)(nil),
+		"RedirectError zero":                  &guance.RedirectError{},
+		"RedirectError nil":                   (*guance.RedirectError)(nil),
+		"wrapped nil AttemptsError":           fmt.Errorf("w: %w", (*guance.AttemptsError)(nil)),
+		"cancelled":                           context.Canceled,
+		"deadline in AttemptsError":           &guance.AttemptsError{Last: context.DeadlineExceeded},
+	}
+	for name, err := range errs {
+		t.Run("clientErrorDiagnostic/"+name, func(t *testing.T) {
+			t.Parallel()
+			checkDiagnostic(t, clientErrorDiagnostic("Could not read", err))
+		})
+	}
+	t.Run("periodDiagnostic", func(t *testing.T) {
+		t.Parallel()
+		checkDiagnostic(t, periodDiagnostic("", nil))
+		checkDiagnostic(t, periodDiagnostic("2024-13-01", errors.New("x")))
+	})
+	t.Run("readyClient", func(t *testing.T) {
+		t.Parallel()
+		for _, d := range []*providerData{nil, {}, {missingToken: true}, {unknownConfig: "endpoint"}} {
+			if _, diags := d.readyClient(); d == nil || d.missingToken || d.unknownConfig != "" {
+				checkDiagnostic(t, diags[0])
+			}
+		}
+	})
+	t.Run("configuredData", func(t *testing.T) {
+		t.Parallel()
+		var diags diag.Diagnostics
+		configuredData(42, &diags)
+		checkDiagnostic(t, diags[0])
+		if configuredData(nil, &diags) != nil {
+			t.Error("no provider data gave data")
+		}
+	})
+	t.Run("pacingDiagnostics", func(t *testing.T) {
+		t.Parallel()
+		for _, p := range []guance.Pacing{{}, {Waited: time.Hour}, {Waited: time.Hour, Window: time.Minute}} {
+			for _, d := range pacingDiagnostics(context.Background(), "", p) {
+				checkDiagnostic(t, d)
+			}
+		}
+	})
+	t.Run("unmatchedFilterWarnings", func(t *testing.T) {
+		t.Parallel()
+		q := billingQuery{filter: guance.Filter{ProductDetails: map[string]bool{"": true}}}
+		for _, d := range unmatchedFilterWarnings(q, guance.Billed{}) {
+			checkDiagnostic(t, d)
+		}
+	})
+	t.Run("protocolDiagnostics", func(t *testing.T) {
+		t.Parallel()
+		if got := protocolDiagnostics(context.Background(), diag.Diagnostics{nil}); len(got) != 0 {
+			t.Errorf("a nil diagnostic became %d", len(got))
+		}
+	})
+}
+
+func checkDiagnostic(t *testing.T, d diag.Diagnostic) {
+	t.Helper()
+	if d == nil || d.Summary() == "" || d.Detail() == "" {
+		t.Errorf("diagnostic %#v lacks a summary or a detail", d)
+	}
+}
