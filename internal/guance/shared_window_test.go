@@ -54,39 +54,12 @@ func TestProcessesSharingAKeyStayUnderItsLimitTogether(t *testing.T) {
 	sim := guancesim.NewServer(guancesim.Options{RateLimit: sharedLimit, RateWindow: sharedWindowSpan})
 	t.Cleanup(sim.Close)
 	dir := t.TempDir()
-	type child struct {
-		cmd    *exec.Cmd
-		stdin  io.WriteCloser
-		stdout *bufio.Scanner
-	}
-	children := make([]child, sharedProcesses)
+	children := make([]*childProcess, sharedProcesses)
 	for i := range children {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestProcessesSharingAKeyStayUnderItsLimitTogether$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%s|%d", envSharedChild, sim.URL(), dir, i))
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		children[i] = child{cmd: cmd, stdin: stdin, stdout: bufio.NewScanner(stdout)}
+		children[i] = startChild(t, "TestProcessesSharingAKeyStayUnderItsLimitTogether",
+			fmt.Sprintf("%s=%s|%s|%d", envSharedChild, sim.URL(), dir, i), os.Stderr)
 	}
-	// Every child is started and waits; then all begin at once.
-	for i, c := range children {
-		if !scanTo(c.stdout, "ready") {
-			t.Fatalf("child %d never got ready", i)
-		}
-	}
-	for _, c := range children {
-		_, _ = io.WriteString(c.stdin, "go\n")
-	}
+	startTogether(t, children)
 	var start, end int64
 	for i, c := range children {
 		var run childRun
@@ -125,6 +98,49 @@ func TestProcessesSharingAKeyStayUnderItsLimitTogether(t *testing.T) {
 	// catches pacing gone wrong: a process that waited a window too many would pass 1.33×.
 	if limit := ideal + ideal/4; elapsed > limit {
 		t.Errorf("%s from first read to last, more than ideal pacing's %s plus 25%%", elapsed, ideal)
+	}
+}
+
+// childProcess is this test binary run again as a child, to run one test's child part: env
+// tells it so. It writes "ready" when it is, and starts on a line from its stdin.
+type childProcess struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *bufio.Scanner
+}
+
+// startChild runs test in a child process with env added, its stderr to stderr; the child is
+// killed at the test's end if it has not ended.
+func startChild(t *testing.T, test, env string, stderr io.Writer) *childProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v") //nolint:gosec // this test binary
+	cmd.Env = append(os.Environ(), env)
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return &childProcess{cmd: cmd, stdin: stdin, stdout: bufio.NewScanner(stdout)}
+}
+
+// startTogether waits until every child is ready, then starts them all at once.
+func startTogether(t *testing.T, children []*childProcess) {
+	t.Helper()
+	for i, c := range children {
+		if !scanTo(c.stdout, "ready") {
+			t.Fatalf("child %d never got ready", i)
+		}
+	}
+	for _, c := range children {
+		_, _ = io.WriteString(c.stdin, "go\n")
 	}
 }
 
