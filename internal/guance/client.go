@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -209,7 +211,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	for {
 		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent, &r)
 		if err == nil {
-			return answered{traceID: traceID, pacing: c.pacing(r.paced)}, nil
+			return answered{traceID: traceID, pacing: c.pacing(r.paced, r.orphans)}, nil
 		}
 		if werr := r.wait(ctx, endpoint, err); werr != nil {
 			return answered{}, werr
@@ -224,6 +226,12 @@ type Pacing struct {
 	Requests int
 	Limit    int // requests per Window
 	Window   time.Duration
+	// Orphaned counts the slots the read waited for that another process booked and never
+	// recorded an answer for: it was killed (kill -9, a cancelled CI job) mid-request. Such a
+	// slot stays in use for a window and the request timeout after its booking, since the API
+	// counted the request. OrphanPIDs are the processes that booked them, where known.
+	Orphaned   int
+	OrphanPIDs []int
 }
 
 // Long reports a wait worth logging: more than a sixth of the window, 10 s of a minute.
@@ -232,8 +240,15 @@ func (p Pacing) Long() bool { return p.Waited > p.Window/6 }
 // TooLong reports a wait worth a warning: more than half the window, 30 s of a minute.
 func (p Pacing) TooLong() bool { return p.Waited > p.Window/2 }
 
-func (c *Client) pacing(waited time.Duration) Pacing {
-	return Pacing{Waited: waited, Requests: int(c.sent.Load()), Limit: c.cfg.RateLimit, Window: c.cfg.RateWindow}
+func (c *Client) pacing(waited time.Duration, orphans map[uint64]bookedSlot) Pacing {
+	p := Pacing{Waited: waited, Requests: int(c.sent.Load()), Limit: c.cfg.RateLimit, Window: c.cfg.RateWindow, Orphaned: len(orphans)}
+	for _, o := range orphans {
+		if o.PID > 0 && !slices.Contains(p.OrphanPIDs, o.PID) {
+			p.OrphanPIDs = append(p.OrphanPIDs, o.PID)
+		}
+	}
+	slices.Sort(p.OrphanPIDs)
+	return p
 }
 
 // attempt passes the pacer's gate, takes a rate slot and sends one request; then it tells the
@@ -254,8 +269,12 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 		return "", err
 	}
 	queued := time.Now()
-	release, err := c.pacer.acquire(ctx)
+	release, orphans, err := c.pacer.acquire(ctx)
 	r.paced += time.Since(queued)
+	if len(orphans) > 0 && r.orphans == nil {
+		r.orphans = map[uint64]bookedSlot{}
+	}
+	maps.Copy(r.orphans, orphans)
 	if err != nil {
 		pass.abandon()
 		return "", err

@@ -3,6 +3,7 @@ package guance
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -184,25 +185,32 @@ func (p *pacer) hold(n int) time.Duration {
 }
 
 // acquire waits for a slot and returns the function that gives it back once the answer is in:
-// in use for a window more, or free at once for a request the limit refused. The slots may be
-// shared with other processes; nothing is locked while it waits.
-func (p *pacer) acquire(ctx context.Context) (release func(refused bool), err error) {
+// in use for a window more, or free at once for a request the limit refused; and the orphaned
+// slots it waited for, by id. The slots may be shared with other processes; nothing is locked
+// while it waits.
+func (p *pacer) acquire(ctx context.Context) (release func(refused bool), orphans map[uint64]bookedSlot, err error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, orphans, err
 		}
 		p.mu.Lock()
 		freed := p.freed
 		p.mu.Unlock()
-		id, next, ok := p.slots.take(ctx, p.now())
+		id, wait, ok := p.slots.take(ctx, p.now())
 		if ok {
 			var once sync.Once
 			return func(refused bool) {
 				once.Do(func() { p.settle(ctx, id, refused) })
-			}, nil
+			}, orphans, nil
+		}
+		for _, o := range wait.orphans {
+			if orphans == nil {
+				orphans = map[uint64]bookedSlot{}
+			}
+			orphans[o.ID] = o
 		}
 		// Until a slot may be free, or one of this client's is freed at once.
-		t := time.NewTimer(next.Sub(p.now()))
+		t := time.NewTimer(wait.next.Sub(p.now()))
 		select {
 		case <-t.C:
 		case <-freed:
@@ -237,7 +245,7 @@ type hopsKey struct{}
 // next moves to the redirect's request.
 func (h *hops) next(ctx context.Context) error {
 	h.release(false)
-	release, err := h.p.acquire(ctx)
+	release, _, err := h.p.acquire(ctx)
 	if err != nil {
 		h.release = func(bool) {}
 		return err
@@ -250,8 +258,9 @@ func (h *hops) next(ctx context.Context) error {
 // fileWindow for every process on the machine that uses the same key and endpoint.
 type rateWindow interface {
 	// take books a slot for a request sent at now if fewer than the limit are in use, and
-	// returns its id; otherwise it returns when one may be free next.
-	take(ctx context.Context, now time.Time) (id uint64, next time.Time, ok bool)
+	// returns its id; otherwise it says when one may be free next, and which slots in use are
+	// orphaned.
+	take(ctx context.Context, now time.Time) (id uint64, wait slotWait, ok bool)
 	// settle records the answer at now of the request booked as id: its slot stays in use for
 	// a window more, or is free at once when the limit refused it.
 	settle(ctx context.Context, id uint64, now time.Time, refused bool)
@@ -259,6 +268,13 @@ type rateWindow interface {
 	hold(ctx context.Context, now, until time.Time)
 	// held is the gate's hold at now, the zero holdSpan when there is none.
 	held(ctx context.Context, now time.Time) holdSpan
+}
+
+// slotWait is why take booked no slot: when one may be free next, and the slots in use that
+// are orphaned: booked by a process that will never record their answer.
+type slotWait struct {
+	next    time.Time
+	orphans []bookedSlot
 }
 
 // holdSpan is a hold of the gate: from when (the zero time when not known) until when.
@@ -287,6 +303,12 @@ type slotBook struct {
 type bookedSlot struct {
 	ID    uint64 `json:"id"`
 	Until int64  `json:"until"` // when the slot is free again
+	// Pending is set from the booking until its answer is recorded; Booked and PID say when
+	// and by which process it was booked, to tell an orphaned slot (orphaned) from one in
+	// flight.
+	Pending bool  `json:"pending,omitempty"`
+	Booked  int64 `json:"booked,omitempty"`
+	PID     int   `json:"pid,omitempty"`
 }
 
 const slotBookVersion = 1
@@ -321,7 +343,10 @@ func (b *slotBook) tidy(now time.Time, r windowRules) {
 func (b *slotBook) take(now time.Time, r windowRules) (slot bookedSlot, next time.Time, ok bool) {
 	b.tidy(now, r)
 	if len(b.Slots) < r.limit {
-		slot = bookedSlot{ID: rand.Uint64() | 1, Until: now.Add(r.window + r.lease).UnixNano()} //nolint:gosec // an id, not a secret
+		slot = bookedSlot{
+			ID: rand.Uint64() | 1, Until: now.Add(r.window + r.lease).UnixNano(), //nolint:gosec // an id, not a secret
+			Pending: true, Booked: now.UnixNano(), PID: os.Getpid(),
+		}
 		b.Slots = append(b.Slots, slot)
 		return slot, now, true
 	}
@@ -341,12 +366,26 @@ func (b *slotBook) settle(id uint64, now time.Time, r windowRules, refused bool)
 		b.Slots = slices.Delete(b.Slots, i, i+1)
 	case refused:
 	case i >= 0:
-		b.Slots[i].Until = b.reopening(now, r)
+		b.Slots[i].Until, b.Slots[i].Pending = b.reopening(now, r), false
 	default:
 		// The booking was lost (its lease ran out, or a garbled file was started afresh), but
 		// the server counted the request.
 		b.Slots = append(b.Slots, bookedSlot{ID: id, Until: b.reopening(now, r)})
 	}
+}
+
+// orphans are the slots in use whose answers will never be recorded: booked by a process that
+// no longer runs, or longer ago than an attempt may last. The API counted their requests, so
+// they stay in use until a window after the longest such a request may have been answered;
+// a read that waits for them waits for a process that died, not for its own reads.
+func (b *slotBook) orphans(now time.Time, r windowRules) []bookedSlot {
+	var orphans []bookedSlot
+	for _, s := range b.Slots {
+		if s.Pending && (now.UnixNano()-s.Booked > r.lease.Nanoseconds() || processGone(s.PID)) {
+			orphans = append(orphans, s)
+		}
+	}
+	return orphans
 }
 
 // reopening is when the slot of a request answered at now is free again: a window after the
@@ -394,11 +433,11 @@ type memoryWindow struct {
 
 func newMemoryWindow(r windowRules) *memoryWindow { return &memoryWindow{rules: r} }
 
-func (w *memoryWindow) take(_ context.Context, now time.Time) (uint64, time.Time, bool) {
+func (w *memoryWindow) take(_ context.Context, now time.Time) (uint64, slotWait, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	slot, next, ok := w.book.take(now, w.rules)
-	return slot.ID, next, ok
+	return slot.ID, slotWait{next: next}, ok
 }
 
 func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refused bool) {

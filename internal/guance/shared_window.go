@@ -89,26 +89,30 @@ func (w *fileWindow) bookName() string { return w.name + ".json" }
 
 func (w *fileWindow) statePath() string { return filepath.Join(w.dir, w.bookName()) }
 
-func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, time.Time, bool) {
+func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, slotWait, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var slot bookedSlot
-	var next time.Time
+	var wait slotWait
 	var ok bool
 	shared, err := w.update(ctx, func(b *slotBook) bool {
-		slot, next, ok = b.take(now, w.rules)
+		slot, wait.next, ok = b.take(now, w.rules)
+		if !ok {
+			wait.orphans = b.orphans(now, w.rules)
+		}
 		return ok
 	})
 	switch {
 	case err != nil: // cancelled while waiting for the lock
-		return 0, now, false
+		return 0, slotWait{next: now}, false
 	case !shared:
-		slot, next, ok = w.own.take(now, w.rules)
+		slot, wait.next, ok = w.own.take(now, w.rules)
+		wait.orphans = nil
 	case ok:
 		w.own.tidy(now, w.rules)
 		w.own.Slots = append(w.own.Slots, slot)
 	}
-	return slot.ID, next, ok
+	return slot.ID, wait, ok
 }
 
 func (w *fileWindow) settle(ctx context.Context, id uint64, now time.Time, refused bool) {

@@ -161,8 +161,21 @@ func pacingDiagnostics(ctx context.Context, what string, p guance.Pacing) diag.D
 	waited := p.Waited.Round(100 * time.Millisecond)
 	tflog.Info(ctx, "A Guance read waited for the provider's rate limit", map[string]any{
 		"read": what, "waited": waited.String(), "requests_sent": p.Requests, "limit": rate(p),
+		"orphaned_slots": p.Orphaned, "orphaned_by_processes": p.OrphanPIDs,
 	})
-	if p.TooLong() {
+	switch {
+	case p.TooLong() && p.Orphaned > 0:
+		window := "a minute"
+		if p.Window != time.Minute {
+			window = p.Window.String()
+		}
+		diags.AddWarning("Guance reads waited for a slot of a process that died", fmt.Sprintf("Reading %s waited %s "+
+			"for a request slot because %s in use on this key %s booked by %s that never recorded the answer, as when a "+
+			"process is killed while its request is in flight (kill -9, an out-of-memory kill, a cancelled CI job). The "+
+			"API counted the request, so its slot stays taken for %s plus the request timeout after its booking. The "+
+			"wait was not caused by this plan's reads, and it ends by itself.", what, waited,
+			guance.Count(p.Orphaned, "slot"), wereOrWas(p.Orphaned), orphanedBy(p.OrphanPIDs), window))
+	case p.TooLong():
 		diags.AddWarning("Guance reads waited for the rate limit", fmt.Sprintf("Reading %s waited %s for a request slot: "+
 			"this run has sent %d requests to the Guance API, and the provider sends at most %s (requests_per_minute; "+
 			"the API allows 20 a minute per key).\n\nTo read fewer: read one long period and take totals_by_month from it "+
@@ -170,6 +183,28 @@ func pacingDiagnostics(ctx context.Context, what string, p guance.Pacing) diag.D
 			"sources that need the same period the same dates, so that they share one request.", what, waited, p.Requests, rate(p)))
 	}
 	return diags
+}
+
+// orphanedBy names the processes that left orphaned slots, when known.
+func orphanedBy(pids []int) string {
+	switch len(pids) {
+	case 0:
+		return "another provider process"
+	case 1:
+		return fmt.Sprintf("another provider process (pid %d)", pids[0])
+	}
+	ids := make([]string, len(pids))
+	for i, pid := range pids {
+		ids[i] = fmt.Sprint(pid)
+	}
+	return "other provider processes (pids " + strings.Join(ids, ", ") + ")"
+}
+
+func wereOrWas(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }
 
 // rate writes the client's limit as a user configured it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,39 @@ func checkDiagnostic(t *testing.T, d diag.Diagnostic) {
 	t.Helper()
 	if d == nil || d.Summary() == "" || d.Detail() == "" {
 		t.Errorf("diagnostic %#v lacks a summary or a detail", d)
+	}
+}
+
+// After a provider process is killed with kill -9 mid-request, the next plan waits for the
+// slot it left (2m54s at requests_per_minute = 1); the warning names that cause and does not
+// tell the plan to read fewer periods. TestAReadWaitingForTheSlotOfAKilledProcessNamesIt
+// shows the client's Pacing for a real killed process.
+func TestAWaitForTheSlotOfAKilledProcessBlamesItNotThePlan(t *testing.T) {
+	t.Parallel()
+	killed := guance.Pacing{Waited: 2*time.Minute + 54*time.Second, Requests: 1, Limit: 1, Window: time.Minute,
+		Orphaned: 1, OrphanPIDs: []int{4242}}
+	diags := pacingDiagnostics(context.Background(), "billing for 2024-03-01 to 2024-03-01", killed)
+	if len(diags) != 1 || diags[0].Summary() != "Guance reads waited for a slot of a process that died" {
+		t.Fatalf("diagnostics %v, want one warning that a process died", diags)
+	}
+	detail := diags[0].Detail()
+	for _, want := range []string{
+		"Reading billing for 2024-03-01 to 2024-03-01 waited 2m54s for a request slot because 1 slot in use on this key was " +
+			"booked by another provider process (pid 4242) that never recorded the answer",
+		"killed while its request is in flight (kill -9",
+		"stays taken for a minute plus the request timeout after its booking",
+		"The wait was not caused by this plan's reads, and it ends by itself.",
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "read fewer") {
+		t.Errorf("the warning blames the plan's reads:\n%s", detail)
+	}
+	busy := killed
+	busy.Orphaned, busy.OrphanPIDs = 0, nil
+	if d := pacingDiagnostics(context.Background(), "x", busy); len(d) != 1 || !strings.Contains(d[0].Detail(), "To read fewer") {
+		t.Errorf("a wait for the plan's own reads no longer says how to read fewer: %v", d)
 	}
 }
