@@ -317,17 +317,22 @@ const slotBookVersion = 1
 // rules allow (a clock set back, another process's clock ahead, a garbled file) back within
 // them: a slot to the furthest a booking lasts, a hold to a window from now, the longest hold
 // a pacer makes itself (a longer Retry-After holds the process it was sent to; the others
-// meet the limit themselves, a window on).
-func (b *slotBook) tidy(now time.Time, r windowRules) {
+// meet the limit themselves, a window on). It reports whether it changed anything: a book
+// cut back must be written back, or the next look would cut it afresh from a later now, and
+// a time too far off would move on with the clock.
+func (b *slotBook) tidy(now time.Time, r windowRules) (changed bool) {
 	latest := now.Add(r.window + r.lease).UnixNano()
 	kept := b.Slots[:0]
 	for _, s := range b.Slots {
 		if s.Until > now.UnixNano() {
+			changed = changed || s.Until > latest
 			s.Until = min(s.Until, latest)
 			kept = append(kept, s)
 		}
 	}
+	changed = changed || len(kept) != len(b.Slots)
 	b.Slots = kept
+	before := *b
 	b.HoldUntil = min(b.HoldUntil, now.Add(r.window).UnixNano())
 	if b.HoldUntil <= now.UnixNano() {
 		b.HoldUntil, b.HeldSince = 0, 0
@@ -335,6 +340,7 @@ func (b *slotBook) tidy(now time.Time, r windowRules) {
 	if b.HeldSince > now.UnixNano() || b.HeldSince < 0 {
 		b.HeldSince = 0 // not known
 	}
+	return changed || b.HoldUntil != before.HoldUntil || b.HeldSince != before.HeldSince
 }
 
 // take books a slot when fewer than r.limit are in use. Otherwise the next moment worth looking

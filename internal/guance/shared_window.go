@@ -96,11 +96,12 @@ func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, slotWait,
 	var wait slotWait
 	var ok bool
 	shared, err := w.update(ctx, func(b *slotBook) bool {
+		tidied := b.tidy(now, w.rules)
 		slot, wait.next, ok = b.take(now, w.rules)
 		if !ok {
 			wait.orphans = b.orphans(now, w.rules)
 		}
-		return ok
+		return ok || tidied
 	})
 	switch {
 	case err != nil: // cancelled while waiting for the lock
@@ -140,11 +141,9 @@ func (w *fileWindow) held(ctx context.Context, now time.Time) holdSpan {
 	defer w.mu.Unlock()
 	var span holdSpan
 	shared, err := w.update(ctx, func(b *slotBook) bool {
-		before := *b
+		tidied := b.tidy(now, w.rules)
 		span = b.held(now, w.rules)
-		// A hold cut short or ended is written back: cut afresh at each look, a hold too far
-		// off would move on with the clock.
-		return b.HoldUntil != before.HoldUntil || b.HeldSince != before.HeldSince
+		return tidied
 	})
 	if err != nil || !shared {
 		return w.own.held(now, w.rules)
@@ -217,10 +216,7 @@ func (w *fileWindow) read(ctx context.Context) slotBook {
 	}
 	var book slotBook
 	if err == nil {
-		err = json.Unmarshal(data, &book)
-	}
-	if err == nil && book.Version != slotBookVersion {
-		err = fmt.Errorf("version %d, not %d", book.Version, slotBookVersion)
+		book, err = parseBook(data)
 	}
 	if err != nil {
 		w.logger.Debug(ctx, "Guance API pacing file unreadable, starting it afresh",
@@ -228,6 +224,22 @@ func (w *fileWindow) read(ctx context.Context) slotBook {
 		return slotBook{Version: slotBookVersion}
 	}
 	return book
+}
+
+// parseBook reads a book's file. Whatever it holds, the book is then only as far-reaching as
+// tidy lets it be: times further off than the rules allow are cut back at the first look.
+func parseBook(data []byte) (slotBook, error) {
+	var book slotBook
+	if len(data) > maxBookBytes {
+		return book, fmt.Errorf("%d bytes, more than the %d a book may hold", len(data), maxBookBytes)
+	}
+	if err := json.Unmarshal(data, &book); err != nil {
+		return book, err
+	}
+	if book.Version != slotBookVersion {
+		return book, fmt.Errorf("version %d, not %d", book.Version, slotBookVersion)
+	}
+	return book, nil
 }
 
 // write replaces the file whole, so that a process killed while writing leaves the old file,
