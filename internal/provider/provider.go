@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +75,7 @@ type providerModel struct {
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
+	RecordedBill      types.String `tfsdk:"recorded_bill"`
 	Currency          types.String `tfsdk:"currency"`
 }
 
@@ -125,8 +126,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
 					"`90s` or `5m`. Defaults to `%s`. The requests themselves (up to %s each) and any wait for the pacer's next "+
-					"free slot come on top, so a read can take longer than this.", formatDuration(guance.DefaultMaxRetryWait),
-					formatDuration(guance.DefaultRequestTimeout)),
+					"free slot come on top, so a read can take longer than this.", guance.FormatDuration(guance.DefaultMaxRetryWait),
+					guance.FormatDuration(guance.DefaultRequestTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -135,8 +136,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"attempts, as a Go duration such as `90s` or `10m`. Defaults to `%s`. A server that trickles its answer, or "+
 					"never completes it, is given up on after this, with an error saying the API is too slow. Each attempt is "+
 					"also cut off after %s, and an answer that sends no data for %s is cut off and asked for again. Waits for a "+
-					"rate slot and between attempts do not count (see `max_retry_wait`).", formatDuration(guance.DefaultMaxReadTime),
-					formatDuration(guance.DefaultRequestTimeout), formatDuration(guance.DefaultIdleTimeout)),
+					"rate slot and between attempts do not count (see `max_retry_wait`).", guance.FormatDuration(guance.DefaultMaxReadTime),
+					guance.FormatDuration(guance.DefaultRequestTimeout), guance.FormatDuration(guance.DefaultIdleTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -149,6 +150,22 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"says so in the DEBUG log. Defaults to the `" + EnvSharedPacing + "` environment variable (`true` or " +
 					"`false`), then `true`.",
 				Optional: true,
+			},
+			"recorded_bill": schema.StringAttribute{
+				MarkdownDescription: "A file holding a recorded billing answer, read instead of the API: for testing a guard " +
+					"(`terraform test`) and for asking what it would have said of a past month. The file is what " +
+					"`GET " + guance.BillingDetailsPath + "` answered for a period; each read takes the days it asks for " +
+					"from it, decoded and checked exactly as an answer from the network, and a read of a day before the " +
+					"file's first billed day or after its last one fails. The balance is read from the sibling file with " +
+					"`.balance` before the extension (`march.json` → `march.balance.json`), what `GET " + guance.BalancePath +
+					"` answered. Nothing is sent and no token is needed. A relative path is from the directory Terraform " +
+					"runs in; a symbolic link is refused. Conflicts with `region` and `endpoint`. The guide " +
+					"*Testing your guard* shows how to record one.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("region"), path.MatchRoot("endpoint")),
+				},
 			},
 			"currency": schema.StringAttribute{
 				MarkdownDescription: "The currency the workspace's site bills in, as " + guance.CurrencyRule + ", written after " +
@@ -174,6 +191,9 @@ type providerData struct {
 	unknownConfig string
 	// missingToken is set when no access token was given: there is no client then either.
 	missingToken bool
+	// explained holds the mistakes explained in full in this run, by mistake, with the
+	// summary of the error that did (sayOnce).
+	explained sync.Map
 }
 
 func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -190,7 +210,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}{
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
-		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"currency", cfg.Currency},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"recorded_bill", cfg.RecordedBill},
+		{"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -198,6 +219,28 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			p.data.Store(data)
 			return
 		}
+	}
+
+	now := p.clock
+	if now == nil {
+		now = time.Now
+	}
+	currency, diags := resolveCurrency(cfg.Currency)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	if !cfg.RecordedBill.IsNull() {
+		// A recording needs no site and no token: nothing is sent.
+		client, err := guance.New(guance.Config{RecordedBill: cfg.RecordedBill.ValueString()})
+		if err != nil {
+			resp.Diagnostics.AddError("Could not configure the Guance client", err.Error())
+			return
+		}
+		tflog.Debug(ctx, "Configured the Guance client to read a recorded bill", map[string]any{"recorded_bill": cfg.RecordedBill.ValueString()})
+		data := &providerData{client: client, now: now, currency: currency}
+		resp.DataSourceData, resp.ResourceData = data, data
+		p.data.Store(data)
+		return
 	}
 
 	baseURL, diags := resolveBaseURL(cfg)
@@ -217,10 +260,6 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	ctx = logger.mask(ctx)
 
 	sharedPacing, diags := resolveSharedPacing(cfg.SharedPacing)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	currency, diags := resolveCurrency(cfg.Currency)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
@@ -246,10 +285,6 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
-	now := p.clock
-	if now == nil {
-		now = time.Now
-	}
 	data := &providerData{client: client, now: now, currency: currency}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
@@ -370,13 +405,6 @@ func siteFields(field func(guance.Site) string) []string {
 		out[i] = field(s)
 	}
 	return out
-}
-
-// formatDuration writes 3m0s as 3m.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
 }
 
 // tflogLogger passes the client's log lines to Terraform's logs. The client never logs the
