@@ -10,6 +10,16 @@ import (
 
 var levelWord = map[level]string{levelNone: "-", levelOK: "OK", levelWarn: "WARNING", levelBlock: "BLOCKED"}
 
+// statusCell is a row's level in capitals and its own word, each said once: "BLOCKED", not
+// "BLOCKED blocked"; "OK within budget".
+func statusCell(r row) string {
+	word := levelWord[r.Level]
+	if strings.EqualFold(word, r.Status) {
+		return word
+	}
+	return word + " " + r.Status
+}
+
 // Text renders the summary for a terminal, with the same content as Markdown and the trend as a
 // sparkline. Every string from the plan is cleaned of control characters first.
 func Text(s *Summary, opts Options) string {
@@ -22,7 +32,7 @@ func Text(s *Summary, opts Options) string {
 	if len(v.Rows) > 0 {
 		table := [][]string{{"Budget or read", "Period", "Spent", "Forecast", "Budget", "Used", "Change", "Status"}}
 		for _, r := range v.Rows {
-			table = append(table, []string{r.Name, r.Period, r.Spent, r.Forecast, r.Budget, r.Used, r.Change, levelWord[r.Level] + " " + r.Status})
+			table = append(table, []string{r.Name, r.Period, r.Spent, r.Forecast, r.Budget, r.Used, r.Change, statusCell(r)})
 		}
 		b.WriteString("\n")
 		writeTable(&b, table, []bool{false, false, true, true, true, true, true, false})

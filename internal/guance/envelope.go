@@ -168,7 +168,12 @@ func validUTF8(b []byte) string {
 // envelope that says it failed explains more than its content.
 type contentError struct{ msg string }
 
-func (e *contentError) Error() string { return e.msg }
+func (e *contentError) Error() string {
+	if e == nil || e.msg == "" {
+		return noDetails
+	}
+	return e.msg
+}
 
 func isContentError(err error) bool {
 	var c *contentError

@@ -39,6 +39,9 @@ func (e *APIError) Error() string { return e.describe(true) }
 func (e *APIError) WithoutTraceID() string { return e.describe(false) }
 
 func (e *APIError) describe(traceID bool) string {
+	if e == nil {
+		return noDetails
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s answered HTTP %d", e.Endpoint, e.HTTPStatus)
 	if e.Body != "" {
@@ -89,7 +92,7 @@ func (e *APIError) Retryable() bool { return e.IsRateLimit() || e.HTTPStatus >= 
 func AsAPIError(err error) (*APIError, bool) {
 	var e *APIError
 	ok := errors.As(err, &e)
-	return e, ok
+	return e, ok && e != nil
 }
 
 // DecodeError is an answer that could not be taken as it came: malformed JSON, an unexpected
@@ -108,6 +111,9 @@ func (e *DecodeError) Error() string { return e.describe(true) }
 func (e *DecodeError) WithoutTraceID() string { return e.describe(false) }
 
 func (e *DecodeError) describe(traceID bool) string {
+	if e == nil {
+		return noDetails
+	}
 	msg := fmt.Sprintf("%s: the answer could not be used: %s", e.Endpoint, e.Reason)
 	if traceID && e.TraceID != "" {
 		msg += " (traceId " + e.TraceID + ")"
@@ -123,7 +129,46 @@ type AttemptsError struct {
 }
 
 func (e *AttemptsError) Error() string {
-	return fmt.Sprintf("gave up after %s (%s); last error: %v", Count(e.Attempts, "attempt"), e.Reason, e.Last)
+	if e == nil {
+		return noDetails
+	}
+	last := "none"
+	if e.Last != nil {
+		last = e.Last.Error()
+	}
+	return fmt.Sprintf("gave up after %s (%s); last error: %s", Count(e.Attempts, "attempt"), e.Reason, last)
+}
+
+// HeldByOtherProcessError says a read gave up before sending anything: another process on
+// this machine sharing the key's pacing met the API's rate limit, and the hold it wrote for
+// every process on the key ends later than this read may wait (max_retry_wait).
+type HeldByOtherProcessError struct {
+	Endpoint     string
+	Since        time.Time     // when the hold began; the zero time when the book does not say
+	Until        time.Time     // when it ends
+	Left         time.Duration // how long it had to run when the read gave up
+	MaxRetryWait time.Duration
+}
+
+func (e *HeldByOtherProcessError) Error() string {
+	if e == nil {
+		return noDetails
+	}
+	var b strings.Builder
+	if e.Endpoint != "" {
+		b.WriteString(e.Endpoint + ": ")
+	}
+	b.WriteString("another process on this machine using the same key and endpoint was refused by the API's rate limit, " +
+		"and every process sharing the key's pacing holds its requests")
+	if !e.Until.IsZero() {
+		fmt.Fprintf(&b, " until %s (%s from now", e.Until.UTC().Format(time.RFC3339), e.Left.Round(time.Second))
+		if !e.Since.IsZero() {
+			fmt.Fprintf(&b, "; held since %s", e.Since.UTC().Format(time.RFC3339))
+		}
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, ", longer than this read's max_retry_wait of %s; nothing was sent", e.MaxRetryWait)
+	return b.String()
 }
 
 // TooSlowError says a read used up MaxReadTime on answers that would not complete: a server
@@ -136,6 +181,9 @@ type TooSlowError struct {
 }
 
 func (e *TooSlowError) Error() string {
+	if e == nil {
+		return noDetails
+	}
 	return fmt.Sprintf("%s: the API is too slow: %s over %s brought no complete answer (the read's limit); the last one: %s",
 		e.Endpoint, e.Limit, Count(e.Attempts, "attempt"), e.LastOutcome())
 }
@@ -145,15 +193,22 @@ func (e *TooSlowError) LastOutcome() string {
 	var tr *transportError
 	var dec *DecodeError
 	switch {
-	case errors.As(e.Last, &tr):
+	case e == nil || e.Last == nil:
+		return "not known"
+	case errors.As(e.Last, &tr) && tr != nil:
 		return "no answer: " + tr.text
-	case errors.As(e.Last, &dec):
+	case errors.As(e.Last, &dec) && dec != nil:
 		return dec.Reason
 	}
 	return e.Last.Error()
 }
 
-func (e *TooSlowError) Unwrap() error { return e.Last }
+func (e *TooSlowError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Last
+}
 
 // Count writes n with its noun, singular or plural: 1 attempt, 2 attempts.
 func Count(n int, noun string) string {
@@ -183,6 +238,9 @@ type RedirectError struct {
 }
 
 func (e *RedirectError) Error() string {
+	if e == nil {
+		return noDetails
+	}
 	switch e.Problem {
 	case RedirectLoop:
 		return fmt.Sprintf("%s: the API redirected in a loop: after %s it sent the request back to %s, where it had already been",
@@ -194,4 +252,13 @@ func (e *RedirectError) Error() string {
 		e.Endpoint, e.Target)
 }
 
-func (e *AttemptsError) Unwrap() error { return e.Last }
+func (e *AttemptsError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Last
+}
+
+// noDetails is the text of an error value that is nil: never made by the client, but an
+// error's text must not panic whatever it holds.
+const noDetails = "an error without details"

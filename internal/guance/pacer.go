@@ -2,8 +2,8 @@ package guance
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -47,16 +47,27 @@ type pacer struct {
 	open      bool          // false until a probe succeeds, and after a limit answer
 	probe     chan struct{} // closed when the probe in flight settles; nil when none is
 	holdUntil time.Time
-	refused   int   // refused probes since the gate was last open
-	lastLimit error // the last limit answer, for a read that gives up waiting
+	// heldByOther is the hold another process wrote, when the gate holds for it rather than
+	// for a limit answer of this client's; zero otherwise.
+	heldByOther holdSpan
+	refused     int   // refused probes since the gate was last open
+	lastLimit   error // the last limit answer, for a read that gives up waiting
 }
 
 func newPacer(slots rateWindow, window time.Duration) *pacer {
 	return &pacer{window: window, slots: slots, now: time.Now, freed: make(chan struct{})}
 }
 
-// errGateBudget means the gate would hold a read past the wait it has left.
-var errGateBudget = errors.New("the gate would hold the read past its total retry wait")
+// gateBudgetError means the gate would hold a read past the wait it has left: for this
+// client's own limit answer (lastLimit), or for another process's hold (byOther).
+type gateBudgetError struct {
+	lastLimit error
+	byOther   holdSpan // zero when the hold is this client's own
+}
+
+func (e *gateBudgetError) Error() string {
+	return "the gate would hold the read past its total retry wait"
+}
 
 // pass is one attempt's way through the gate.
 type pass struct {
@@ -66,23 +77,24 @@ type pass struct {
 }
 
 // enter waits until the gate lets an attempt through: past any hold, and after the probe in
-// flight, if any, has opened the gate; or it makes the attempt the probe. It gives up with
-// errGateBudget rather than hold longer than budget in all, and reports how long it held.
+// flight, if any, has opened the gate; or it makes the attempt the probe. It gives up with a
+// *gateBudgetError rather than hold longer than budget in all, and reports how long it held.
 func (p *pacer) enter(ctx context.Context, budget time.Duration) (*pass, time.Duration, error) {
 	start := p.now()
 	for {
-		shared := p.slots.held(ctx)
+		shared := p.slots.held(ctx, p.now())
 		p.mu.Lock()
-		if now := p.now(); shared.After(p.holdUntil) && shared.After(now) {
+		if now := p.now(); shared.Until.After(p.holdUntil) && shared.Until.After(now) {
 			// Another process on the key met the limit: hold as it does, then probe.
-			p.holdUntil, p.open = shared, false
+			p.holdUntil, p.open, p.heldByOther = shared.Until, false, shared
 		}
 		wait, probe := p.holdUntil.Sub(p.now()), p.probe
 		switch {
 		case wait > 0:
+			refusal := &gateBudgetError{lastLimit: p.lastLimit, byOther: p.heldByOther}
 			p.mu.Unlock()
 			if p.now().Sub(start)+wait > budget {
-				return nil, p.now().Sub(start), errGateBudget
+				return nil, p.now().Sub(start), refusal
 			}
 			if err := sleep(ctx, wait); err != nil {
 				return nil, p.now().Sub(start), err
@@ -129,7 +141,7 @@ func (s *pass) limited(ctx context.Context, err error, retryAfter time.Duration)
 	if held {
 		p.refused++
 		hold := max(p.hold(p.refused), retryAfter)
-		p.holdUntil = p.now().Add(hold)
+		p.holdUntil, p.heldByOther = p.now().Add(hold), holdSpan{}
 	}
 	until := p.holdUntil
 	p.open = false
@@ -139,7 +151,7 @@ func (s *pass) limited(ctx context.Context, err error, retryAfter time.Duration)
 	s.settled = true
 	p.mu.Unlock()
 	if held {
-		p.slots.hold(ctx, until)
+		p.slots.hold(ctx, p.now(), until)
 	}
 }
 
@@ -173,25 +185,32 @@ func (p *pacer) hold(n int) time.Duration {
 }
 
 // acquire waits for a slot and returns the function that gives it back once the answer is in:
-// in use for a window more, or free at once for a request the limit refused. The slots may be
-// shared with other processes; nothing is locked while it waits.
-func (p *pacer) acquire(ctx context.Context) (release func(refused bool), err error) {
+// in use for a window more, or free at once for a request the limit refused; and the orphaned
+// slots it waited for, by id. The slots may be shared with other processes; nothing is locked
+// while it waits.
+func (p *pacer) acquire(ctx context.Context) (release func(refused bool), orphans map[uint64]bookedSlot, err error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, orphans, err
 		}
 		p.mu.Lock()
 		freed := p.freed
 		p.mu.Unlock()
-		id, next, ok := p.slots.take(ctx, p.now())
+		id, wait, ok := p.slots.take(ctx, p.now())
 		if ok {
 			var once sync.Once
 			return func(refused bool) {
 				once.Do(func() { p.settle(ctx, id, refused) })
-			}, nil
+			}, orphans, nil
+		}
+		for _, o := range wait.orphans {
+			if orphans == nil {
+				orphans = map[uint64]bookedSlot{}
+			}
+			orphans[o.ID] = o
 		}
 		// Until a slot may be free, or one of this client's is freed at once.
-		t := time.NewTimer(next.Sub(p.now()))
+		t := time.NewTimer(wait.next.Sub(p.now()))
 		select {
 		case <-t.C:
 		case <-freed:
@@ -226,7 +245,7 @@ type hopsKey struct{}
 // next moves to the redirect's request.
 func (h *hops) next(ctx context.Context) error {
 	h.release(false)
-	release, err := h.p.acquire(ctx)
+	release, _, err := h.p.acquire(ctx)
 	if err != nil {
 		h.release = func(bool) {}
 		return err
@@ -239,15 +258,28 @@ func (h *hops) next(ctx context.Context) error {
 // fileWindow for every process on the machine that uses the same key and endpoint.
 type rateWindow interface {
 	// take books a slot for a request sent at now if fewer than the limit are in use, and
-	// returns its id; otherwise it returns when one may be free next.
-	take(ctx context.Context, now time.Time) (id uint64, next time.Time, ok bool)
+	// returns its id; otherwise it says when one may be free next, and which slots in use are
+	// orphaned.
+	take(ctx context.Context, now time.Time) (id uint64, wait slotWait, ok bool)
 	// settle records the answer at now of the request booked as id: its slot stays in use for
 	// a window more, or is free at once when the limit refused it.
 	settle(ctx context.Context, id uint64, now time.Time, refused bool)
-	// hold keeps the gate closed until then, unless it is held longer already.
-	hold(ctx context.Context, until time.Time)
-	// held is the end of the gate's hold, the zero time when there is none.
-	held(ctx context.Context) time.Time
+	// hold keeps the gate closed from now until then, unless it is held longer already.
+	hold(ctx context.Context, now, until time.Time)
+	// held is the gate's hold at now, the zero holdSpan when there is none.
+	held(ctx context.Context, now time.Time) holdSpan
+}
+
+// slotWait is why take booked no slot: when one may be free next, and the slots in use that
+// are orphaned: booked by a process that will never record their answer.
+type slotWait struct {
+	next    time.Time
+	orphans []bookedSlot
+}
+
+// holdSpan is a hold of the gate: from when (the zero time when not known) until when.
+type holdSpan struct {
+	Since, Until time.Time
 }
 
 // windowRules are a client's terms for its slots: at most limit in use; a slot is in use from
@@ -264,28 +296,51 @@ type slotBook struct {
 	Version   int          `json:"version"`
 	Slots     []bookedSlot `json:"slots"`
 	HoldUntil int64        `json:"hold_until,omitempty"`
+	// HeldSince is when the hold began: the first limit answer of those that made it.
+	HeldSince int64 `json:"held_since,omitempty"`
 }
 
 type bookedSlot struct {
 	ID    uint64 `json:"id"`
 	Until int64  `json:"until"` // when the slot is free again
+	// Pending is set from the booking until its answer is recorded; Booked and PID say when
+	// and by which process it was booked, to tell an orphaned slot (orphaned) from one in
+	// flight.
+	Pending bool  `json:"pending,omitempty"`
+	Booked  int64 `json:"booked,omitempty"`
+	PID     int   `json:"pid,omitempty"`
 }
 
 const slotBookVersion = 1
 
-// tidy forgets the slots that are free again, and brings anything further off than the rules
-// allow (a clock set back, a garbled file) back to the furthest a booking lasts.
-func (b *slotBook) tidy(now time.Time, r windowRules) {
+// tidy forgets the slots and the hold that are over, and brings anything further off than the
+// rules allow (a clock set back, another process's clock ahead, a garbled file) back within
+// them: a slot to the furthest a booking lasts, a hold to a window from now, the longest hold
+// a pacer makes itself (a longer Retry-After holds the process it was sent to; the others
+// meet the limit themselves, a window on). It reports whether it changed anything: a book
+// cut back must be written back, or the next look would cut it afresh from a later now, and
+// a time too far off would move on with the clock.
+func (b *slotBook) tidy(now time.Time, r windowRules) (changed bool) {
 	latest := now.Add(r.window + r.lease).UnixNano()
 	kept := b.Slots[:0]
 	for _, s := range b.Slots {
 		if s.Until > now.UnixNano() {
+			changed = changed || s.Until > latest
 			s.Until = min(s.Until, latest)
 			kept = append(kept, s)
 		}
 	}
+	changed = changed || len(kept) != len(b.Slots)
 	b.Slots = kept
-	b.HoldUntil = min(b.HoldUntil, latest)
+	before := *b
+	b.HoldUntil = min(b.HoldUntil, now.Add(r.window).UnixNano())
+	if b.HoldUntil <= now.UnixNano() {
+		b.HoldUntil, b.HeldSince = 0, 0
+	}
+	if b.HeldSince > now.UnixNano() || b.HeldSince < 0 {
+		b.HeldSince = 0 // not known
+	}
+	return changed || b.HoldUntil != before.HoldUntil || b.HeldSince != before.HeldSince
 }
 
 // take books a slot when fewer than r.limit are in use. Otherwise the next moment worth looking
@@ -294,7 +349,10 @@ func (b *slotBook) tidy(now time.Time, r windowRules) {
 func (b *slotBook) take(now time.Time, r windowRules) (slot bookedSlot, next time.Time, ok bool) {
 	b.tidy(now, r)
 	if len(b.Slots) < r.limit {
-		slot = bookedSlot{ID: rand.Uint64() | 1, Until: now.Add(r.window + r.lease).UnixNano()} //nolint:gosec // an id, not a secret
+		slot = bookedSlot{
+			ID: rand.Uint64() | 1, Until: now.Add(r.window + r.lease).UnixNano(), //nolint:gosec // an id, not a secret
+			Pending: true, Booked: now.UnixNano(), PID: os.Getpid(),
+		}
 		b.Slots = append(b.Slots, slot)
 		return slot, now, true
 	}
@@ -314,12 +372,26 @@ func (b *slotBook) settle(id uint64, now time.Time, r windowRules, refused bool)
 		b.Slots = slices.Delete(b.Slots, i, i+1)
 	case refused:
 	case i >= 0:
-		b.Slots[i].Until = b.reopening(now, r)
+		b.Slots[i].Until, b.Slots[i].Pending = b.reopening(now, r), false
 	default:
 		// The booking was lost (its lease ran out, or a garbled file was started afresh), but
 		// the server counted the request.
 		b.Slots = append(b.Slots, bookedSlot{ID: id, Until: b.reopening(now, r)})
 	}
+}
+
+// orphans are the slots in use whose answers will never be recorded: booked by a process that
+// no longer runs, or longer ago than an attempt may last. The API counted their requests, so
+// they stay in use until a window after the longest such a request may have been answered;
+// a read that waits for them waits for a process that died, not for its own reads.
+func (b *slotBook) orphans(now time.Time, r windowRules) []bookedSlot {
+	var orphans []bookedSlot
+	for _, s := range b.Slots {
+		if s.Pending && (now.UnixNano()-s.Booked > r.lease.Nanoseconds() || processGone(s.PID)) {
+			orphans = append(orphans, s)
+		}
+	}
+	return orphans
 }
 
 // reopening is when the slot of a request answered at now is free again: a window after the
@@ -328,24 +400,34 @@ func (b *slotBook) reopening(now time.Time, r windowRules) int64 {
 	return max(now.UnixNano(), b.HoldUntil) + r.window.Nanoseconds()
 }
 
-// hold closes the gate until then, and moves every slot in use to reopen no sooner than a
-// window after the hold. Slots used just before a limit answer would otherwise reopen in the
+// hold closes the gate from now until then, and moves every slot in use to reopen no sooner
+// than a window after the hold. Slots used just before a limit answer would otherwise reopen in the
 // same phase of the next window, and send the requests that take them into the server's
 // refusing phase again; after the hold, every slot is in the phase where the server took the
 // probe.
-func (b *slotBook) hold(until time.Time, r windowRules) {
-	b.HoldUntil = max(b.HoldUntil, until.UnixNano())
+func (b *slotBook) hold(now, until time.Time, r windowRules) {
+	b.tidy(now, r)
+	if b.HoldUntil == 0 {
+		b.HeldSince = now.UnixNano()
+	}
+	b.HoldUntil = max(b.HoldUntil, min(until.UnixNano(), now.Add(r.window).UnixNano()))
 	reopen := b.HoldUntil + r.window.Nanoseconds()
 	for i := range b.Slots {
 		b.Slots[i].Until = max(b.Slots[i].Until, reopen)
 	}
 }
 
-func (b *slotBook) held() time.Time {
+// held is the hold at now.
+func (b *slotBook) held(now time.Time, r windowRules) holdSpan {
+	b.tidy(now, r)
 	if b.HoldUntil == 0 {
-		return time.Time{}
+		return holdSpan{}
 	}
-	return time.Unix(0, b.HoldUntil)
+	span := holdSpan{Until: time.Unix(0, b.HoldUntil)}
+	if b.HeldSince != 0 {
+		span.Since = time.Unix(0, b.HeldSince)
+	}
+	return span
 }
 
 // memoryWindow is the window of one client: the default.
@@ -357,11 +439,11 @@ type memoryWindow struct {
 
 func newMemoryWindow(r windowRules) *memoryWindow { return &memoryWindow{rules: r} }
 
-func (w *memoryWindow) take(_ context.Context, now time.Time) (uint64, time.Time, bool) {
+func (w *memoryWindow) take(_ context.Context, now time.Time) (uint64, slotWait, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	slot, next, ok := w.book.take(now, w.rules)
-	return slot.ID, next, ok
+	return slot.ID, slotWait{next: next}, ok
 }
 
 func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refused bool) {
@@ -370,14 +452,14 @@ func (w *memoryWindow) settle(_ context.Context, id uint64, now time.Time, refus
 	w.book.settle(id, now, w.rules, refused)
 }
 
-func (w *memoryWindow) hold(_ context.Context, until time.Time) {
+func (w *memoryWindow) hold(_ context.Context, now, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.book.hold(until, w.rules)
+	w.book.hold(now, until, w.rules)
 }
 
-func (w *memoryWindow) held(context.Context) time.Time {
+func (w *memoryWindow) held(_ context.Context, now time.Time) holdSpan {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.book.held()
+	return w.book.held(now, w.rules)
 }

@@ -78,7 +78,7 @@ func (n NoAnswer) String() string {
 // NoAnswerCause is why err's request got no answer; NoAnswerOther when it got one.
 func NoAnswerCause(err error) NoAnswer {
 	var tr *transportError
-	if errors.As(err, &tr) {
+	if errors.As(err, &tr) && tr != nil {
 		return tr.cause
 	}
 	return NoAnswerOther
@@ -148,10 +148,18 @@ type transportError struct {
 }
 
 func (e *transportError) Error() string {
+	if e == nil {
+		return noDetails
+	}
 	return fmt.Sprintf("%s: no answer: %s", e.endpoint, e.text)
 }
 
-func (e *transportError) Unwrap() error { return e.err }
+func (e *transportError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.err
+}
 
 // cappedReader stops at the cap and remembers the first bytes for error messages, and why the
 // body broke off when the connection failed.

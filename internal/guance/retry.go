@@ -15,9 +15,10 @@ type retrier struct {
 	cfg      *Config
 	logger   Logger
 	attempts int
-	waited   time.Duration // between attempts and at the pacer's gate
-	paced    time.Duration // for a rate slot
-	spent    time.Duration // in attempts: sending and receiving
+	waited   time.Duration         // between attempts and at the pacer's gate
+	paced    time.Duration         // for a rate slot
+	orphans  map[uint64]bookedSlot // orphaned slots it waited for, by id
+	spent    time.Duration         // in attempts: sending and receiving
 }
 
 // tooSlow is the error for a read that used up MaxReadTime; last is how the attempt ended.

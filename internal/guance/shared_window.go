@@ -40,11 +40,16 @@ type fileWindow struct {
 	// mu keeps this process's goroutines to one at a time: the lock file excludes other
 	// processes, and a Flock that is locked already lets its own holder straight in again.
 	mu       sync.Mutex
+	private  privateDir // dir, checked: set with lock
 	lock     *flock.Flock
 	own      slotBook // this process's slots and hold, to go on with alone
 	failed   bool     // the file could not be used: the window is this process's alone
 	reported bool     // the shared file's use is logged
 }
+
+// maxBookBytes bounds the book read: a book of the provider's highest requests_per_minute
+// (1000) takes about 50 kB, and a longer file (garbled, or planted) is started afresh.
+const maxBookBytes = 1 << 20
 
 // lockWait is how long an update waits for another process to unlock. Updates take
 // microseconds; a lock held this long belongs to a process that is stopped, not working.
@@ -80,28 +85,35 @@ func newFileWindow(dir string, dirErr error, endpoint, token string, r windowRul
 	return &fileWindow{rules: r, dir: dir, dirErr: dirErr, name: sharedWindowName(endpoint, token), logger: logger}
 }
 
-func (w *fileWindow) statePath() string { return filepath.Join(w.dir, w.name+".json") }
+func (w *fileWindow) bookName() string { return w.name + ".json" }
 
-func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, time.Time, bool) {
+func (w *fileWindow) statePath() string { return filepath.Join(w.dir, w.bookName()) }
+
+func (w *fileWindow) take(ctx context.Context, now time.Time) (uint64, slotWait, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var slot bookedSlot
-	var next time.Time
+	var wait slotWait
 	var ok bool
 	shared, err := w.update(ctx, func(b *slotBook) bool {
-		slot, next, ok = b.take(now, w.rules)
-		return ok
+		tidied := b.tidy(now, w.rules)
+		slot, wait.next, ok = b.take(now, w.rules)
+		if !ok {
+			wait.orphans = b.orphans(now, w.rules)
+		}
+		return ok || tidied
 	})
 	switch {
 	case err != nil: // cancelled while waiting for the lock
-		return 0, now, false
+		return 0, slotWait{next: now}, false
 	case !shared:
-		slot, next, ok = w.own.take(now, w.rules)
+		slot, wait.next, ok = w.own.take(now, w.rules)
+		wait.orphans = nil
 	case ok:
 		w.own.tidy(now, w.rules)
 		w.own.Slots = append(w.own.Slots, slot)
 	}
-	return slot.ID, next, ok
+	return slot.ID, wait, ok
 }
 
 func (w *fileWindow) settle(ctx context.Context, id uint64, now time.Time, refused bool) {
@@ -114,28 +126,29 @@ func (w *fileWindow) settle(ctx context.Context, id uint64, now time.Time, refus
 	})
 }
 
-func (w *fileWindow) hold(ctx context.Context, until time.Time) {
+func (w *fileWindow) hold(ctx context.Context, now, until time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.own.hold(until, w.rules)
+	w.own.hold(now, until, w.rules)
 	_, _ = w.update(ctx, func(b *slotBook) bool {
-		b.hold(until, w.rules)
+		b.hold(now, until, w.rules)
 		return true
 	})
 }
 
-func (w *fileWindow) held(ctx context.Context) time.Time {
+func (w *fileWindow) held(ctx context.Context, now time.Time) holdSpan {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var until time.Time
+	var span holdSpan
 	shared, err := w.update(ctx, func(b *slotBook) bool {
-		until = b.held()
-		return false
+		tidied := b.tidy(now, w.rules)
+		span = b.held(now, w.rules)
+		return tidied
 	})
 	if err != nil || !shared {
-		return w.own.held()
+		return w.own.held(now, w.rules)
 	}
-	return until
+	return span
 }
 
 // update reads the shared book under the lock, lets change alter it and writes it back when
@@ -167,10 +180,11 @@ func (w *fileWindow) updateFile(ctx context.Context, change func(*slotBook) bool
 		return w.dirErr
 	}
 	if w.lock == nil {
-		if err := os.MkdirAll(w.dir, 0o700); err != nil {
-			return err
+		private, err := openPrivateDir(w.dir)
+		if err != nil {
+			return fmt.Errorf("the pacing directory is not used, so that no one else can plant a file or a link in it: %w", err)
 		}
-		w.lock = flock.New(filepath.Join(w.dir, w.name+".lock"), flock.SetPermissions(0o600))
+		w.private, w.lock = private, private.Lock(w.name+".lock")
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()
@@ -196,16 +210,13 @@ func (w *fileWindow) updateFile(ctx context.Context, change func(*slotBook) bool
 // read returns the shared book; a missing, garbled or foreign file is an empty book, which the
 // next write replaces.
 func (w *fileWindow) read(ctx context.Context) slotBook {
-	data, err := os.ReadFile(w.statePath()) //nolint:gosec // the cache directory and a hash: no outside input
+	data, err := w.private.ReadFile(w.bookName(), maxBookBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return slotBook{Version: slotBookVersion}
 	}
 	var book slotBook
 	if err == nil {
-		err = json.Unmarshal(data, &book)
-	}
-	if err == nil && book.Version != slotBookVersion {
-		err = fmt.Errorf("version %d, not %d", book.Version, slotBookVersion)
+		book, err = parseBook(data)
 	}
 	if err != nil {
 		w.logger.Debug(ctx, "Guance API pacing file unreadable, starting it afresh",
@@ -215,6 +226,22 @@ func (w *fileWindow) read(ctx context.Context) slotBook {
 	return book
 }
 
+// parseBook reads a book's file. Whatever it holds, the book is then only as far-reaching as
+// tidy lets it be: times further off than the rules allow are cut back at the first look.
+func parseBook(data []byte) (slotBook, error) {
+	var book slotBook
+	if len(data) > maxBookBytes {
+		return book, fmt.Errorf("%d bytes, more than the %d a book may hold", len(data), maxBookBytes)
+	}
+	if err := json.Unmarshal(data, &book); err != nil {
+		return book, err
+	}
+	if book.Version != slotBookVersion {
+		return book, fmt.Errorf("version %d, not %d", book.Version, slotBookVersion)
+	}
+	return book, nil
+}
+
 // write replaces the file whole, so that a process killed while writing leaves the old file,
 // not half a new one.
 func (w *fileWindow) write(book slotBook) error {
@@ -222,9 +249,5 @@ func (w *fileWindow) write(book slotBook) error {
 	if err != nil {
 		return err
 	}
-	tmp := w.statePath() + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil { //nolint:gosec // as in read
-		return err
-	}
-	return os.Rename(tmp, w.statePath()) //nolint:gosec // as in read
+	return w.private.WriteFile(w.bookName(), data)
 }

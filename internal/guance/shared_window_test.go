@@ -54,39 +54,12 @@ func TestProcessesSharingAKeyStayUnderItsLimitTogether(t *testing.T) {
 	sim := guancesim.NewServer(guancesim.Options{RateLimit: sharedLimit, RateWindow: sharedWindowSpan})
 	t.Cleanup(sim.Close)
 	dir := t.TempDir()
-	type child struct {
-		cmd    *exec.Cmd
-		stdin  io.WriteCloser
-		stdout *bufio.Scanner
-	}
-	children := make([]child, sharedProcesses)
+	children := make([]*childProcess, sharedProcesses)
 	for i := range children {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestProcessesSharingAKeyStayUnderItsLimitTogether$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%s|%d", envSharedChild, sim.URL(), dir, i))
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		children[i] = child{cmd: cmd, stdin: stdin, stdout: bufio.NewScanner(stdout)}
+		children[i] = startChild(t, "TestProcessesSharingAKeyStayUnderItsLimitTogether",
+			fmt.Sprintf("%s=%s|%s|%d", envSharedChild, sim.URL(), dir, i), os.Stderr)
 	}
-	// Every child is started and waits; then all begin at once.
-	for i, c := range children {
-		if !scanTo(c.stdout, "ready") {
-			t.Fatalf("child %d never got ready", i)
-		}
-	}
-	for _, c := range children {
-		_, _ = io.WriteString(c.stdin, "go\n")
-	}
+	startTogether(t, children)
 	var start, end int64
 	for i, c := range children {
 		var run childRun
@@ -126,6 +99,49 @@ func TestProcessesSharingAKeyStayUnderItsLimitTogether(t *testing.T) {
 	// 1.33×. DESIGN.md states this bound, not the quiet machine's figure.
 	if limit := ideal + ideal/4; elapsed > limit {
 		t.Errorf("%s from first read to last, more than ideal pacing's %s plus 25%%", elapsed, ideal)
+	}
+}
+
+// childProcess is this test binary run again as a child, to run one test's child part: env
+// tells it so. It writes "ready" when it is, and starts on a line from its stdin.
+type childProcess struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *bufio.Scanner
+}
+
+// startChild runs test in a child process with env added, its stderr to stderr; the child is
+// killed at the test's end if it has not ended.
+func startChild(t *testing.T, test, env string, stderr io.Writer) *childProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v") //nolint:gosec // this test binary
+	cmd.Env = append(os.Environ(), env)
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return &childProcess{cmd: cmd, stdin: stdin, stdout: bufio.NewScanner(stdout)}
+}
+
+// startTogether waits until every child is ready, then starts them all at once.
+func startTogether(t *testing.T, children []*childProcess) {
+	t.Helper()
+	for i, c := range children {
+		if !scanTo(c.stdout, "ready") {
+			t.Fatalf("child %d never got ready", i)
+		}
+	}
+	for _, c := range children {
+		_, _ = io.WriteString(c.stdin, "go\n")
 	}
 }
 
@@ -192,8 +208,14 @@ func readAsChild(t *testing.T, spec string) {
 // sharedClient is a client pacing through the window shared in dir, against sim.
 func sharedClient(t *testing.T, sim *guancesim.Server, dir string, log Logger, tweak ...func(*Config)) *Client {
 	t.Helper()
+	return sharedClientAt(t, sim.URL(), dir, log, tweak...)
+}
+
+// sharedClientAt is sharedClient for a simulator known by its URL only, as in a child process.
+func sharedClientAt(t *testing.T, url, dir string, log Logger, tweak ...func(*Config)) *Client {
+	t.Helper()
 	cfg := Config{
-		BaseURL: sim.URL(), Token: guancesim.DefaultToken, SharedPacing: true, SharedPacingDir: dir, Logger: log,
+		BaseURL: url, Token: guancesim.DefaultToken, SharedPacing: true, SharedPacingDir: dir, Logger: log,
 		RateLimit: 2, RateWindow: 10 * time.Minute, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
 	}
 	for _, f := range tweak {
@@ -396,7 +418,9 @@ func TestALimitAnswerHoldsEveryClientSharingTheKey(t *testing.T) {
 		if data, err := os.ReadFile(path); err == nil {
 			var book slotBook
 			if json.Unmarshal(data, &book) == nil {
-				hold = book.held()
+				if book.HoldUntil != 0 {
+					hold = time.Unix(0, book.HoldUntil)
+				}
 			}
 		}
 	}

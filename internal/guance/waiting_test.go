@@ -69,7 +69,7 @@ func TestAHoldMovesTheSlotsInUseToReopenAfterIt(t *testing.T) {
 	early, _, _ := b.take(t0, rules)
 	b.settle(early.ID, t0.Add(time.Second), rules, false) // answered at :01, reopens at 1:01
 	inFlight, _, _ := b.take(t0.Add(2*time.Second), rules)
-	b.hold(t0.Add(10*time.Second), rules)
+	b.hold(t0.Add(2*time.Second), t0.Add(10*time.Second), rules)
 	b.settle(inFlight.ID, t0.Add(3*time.Second), rules, false) // answered during the hold
 	late, _, _ := b.take(t0.Add(20*time.Second), rules)
 	b.settle(late.ID, t0.Add(21*time.Second), rules, false) // answered after the hold

@@ -82,9 +82,9 @@ func repeatedMistake(err error) string {
 		return "rejected token"
 	case isAPI && apiErr.IsNotFound():
 		return "not the API's base URL"
-	case errors.As(err, &redirect):
+	case errors.As(err, &redirect) && redirect != nil:
 		return "redirect"
-	case errors.As(err, &recording):
+	case errors.As(err, &recording) && recording != nil:
 		return recording.Error() // a file that cannot be read; a read beyond its days differs per read
 	case guance.NoAnswerCause(err) != guance.NoAnswerOther:
 		return "no answer: " + guance.NoAnswerCause(err).String()
@@ -97,23 +97,34 @@ func repeatedMistake(err error) string {
 // the retries in one sentence, the error itself without them. The traceId and Guance support
 // come up only where support can help: a failing or unusable API, an error nothing explains.
 func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	if err == nil {
+		return diag.NewErrorDiagnostic(summary, "The read failed without saying why. This is a bug in the provider; please report it.")
+	}
 	shown, retried := err, ""
 	var attempts *guance.AttemptsError
-	if errors.As(err, &attempts) {
-		shown = attempts.Last
+	if errors.As(err, &attempts) && attempts != nil {
+		if attempts.Last != nil {
+			shown = attempts.Last
+		}
 		retried = fmt.Sprintf("\n\nThe provider tried %s (%s) before giving up.", guance.Count(attempts.Attempts, "time"), attempts.Reason)
 	}
 	var decodeErr *guance.DecodeError
 	var redirect *guance.RedirectError
 	var tooSlow *guance.TooSlowError
+	var heldByOther *guance.HeldByOtherProcessError
 	var recording *guance.RecordingError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
-	case errors.As(err, &recording):
+	case errors.As(err, &heldByOther) && heldByOther != nil:
+		return diag.NewErrorDiagnostic(summary+": the key's rate limit is held by another process", heldByOther.Error()+
+			".\n\nPlans on this machine with the same key (Terragrunt run-all, a CI matrix, Atlantis) share its pacing "+
+			"(shared_pacing), so one refused by the API's limit holds them all, and then one request probes. Raise "+
+			"max_retry_wait above the hold (at most a minute), plan again after it, or run fewer plans with this key at once.")
+	case errors.As(err, &recording) && recording != nil:
 		return diag.NewErrorDiagnostic(summary+": the recorded bill cannot serve it", "Nothing was read: "+err.Error()+
 			".\n\nrecorded_bill names a file that GET "+guance.BillingDetailsPath+" answered, recorded for a period that "+
 			"includes every day the configuration reads (the guide \"Testing your guard\" shows how).")
-	case errors.As(err, &tooSlow):
+	case errors.As(err, &tooSlow) && tooSlow != nil:
 		return diag.NewErrorDiagnostic(summary+": the API is too slow", fmt.Sprintf("%s over %s brought no complete "+
 			"answer from %s; the last one: %s.\n\nThe API, or the network path to it, is slow right now: plan again later, "+
 			"ask for a shorter period, or let reads take longer with max_read_time.",
@@ -147,11 +158,11 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	case isAPI:
 		return diag.NewErrorDiagnostic(summary, "The Guance API answered with an error: "+apiErr.WithoutTraceID()+"."+retried+
 			supportHint(apiErr.TraceID))
-	case errors.As(err, &redirect):
+	case errors.As(err, &redirect) && redirect != nil:
 		return diag.NewErrorDiagnostic(summary+": refused redirect", "The provider did not follow the API's redirect, and "+
 			"did not ask again, since the same request would be redirected the same way: "+err.Error()+".\n\nCheck that the "+
 			"region or endpoint is the workspace's OpenAPI site itself, not a console or a proxy that redirects.")
-	case errors.As(err, &decodeErr):
+	case errors.As(err, &decodeErr) && decodeErr != nil:
 		return diag.NewErrorDiagnostic(summary+": unusable answer", "Nothing of this answer was used, so no partial bill "+
 			"reaches the plan: "+decodeErr.WithoutTraceID()+"."+retried+supportHint(decodeErr.TraceID))
 	default:
@@ -203,8 +214,21 @@ func pacingDiagnostics(ctx context.Context, what string, p guance.Pacing) diag.D
 	waited := p.Waited.Round(100 * time.Millisecond)
 	tflog.Info(ctx, "A Guance read waited for the provider's rate limit", map[string]any{
 		"read": what, "waited": waited.String(), "requests_sent": p.Requests, "limit": rate(p),
+		"orphaned_slots": p.Orphaned, "orphaned_by_processes": p.OrphanPIDs,
 	})
-	if p.TooLong() {
+	switch {
+	case p.TooLong() && p.Orphaned > 0:
+		window := "a minute"
+		if p.Window != time.Minute {
+			window = p.Window.String()
+		}
+		diags.AddWarning("Guance reads waited for a slot of a process that died", fmt.Sprintf("Reading %s waited %s "+
+			"for a request slot because %s in use on this key %s booked by %s that never recorded the answer, as when a "+
+			"process is killed while its request is in flight (kill -9, an out-of-memory kill, a cancelled CI job). The "+
+			"API counted the request, so its slot stays taken for %s plus the request timeout after its booking. The "+
+			"wait was not caused by this plan's reads, and it ends by itself.", what, waited,
+			guance.Count(p.Orphaned, "slot"), wereOrWas(p.Orphaned), orphanedBy(p.OrphanPIDs), window))
+	case p.TooLong():
 		diags.AddWarning("Guance reads waited for the rate limit", fmt.Sprintf("Reading %s waited %s for a request slot: "+
 			"this run has sent %d requests to the Guance API, and the provider sends at most %s (requests_per_minute; "+
 			"the API allows 20 a minute per key).\n\nTo read fewer: read one long period and take totals_by_month from it "+
@@ -212,6 +236,28 @@ func pacingDiagnostics(ctx context.Context, what string, p guance.Pacing) diag.D
 			"sources that need the same period the same dates, so that they share one request.", what, waited, p.Requests, rate(p)))
 	}
 	return diags
+}
+
+// orphanedBy names the processes that left orphaned slots, when known.
+func orphanedBy(pids []int) string {
+	switch len(pids) {
+	case 0:
+		return "another provider process"
+	case 1:
+		return fmt.Sprintf("another provider process (pid %d)", pids[0])
+	}
+	ids := make([]string, len(pids))
+	for i, pid := range pids {
+		ids[i] = fmt.Sprint(pid)
+	}
+	return "other provider processes (pids " + strings.Join(ids, ", ") + ")"
+}
+
+func wereOrWas(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }
 
 // rate writes the client's limit as a user configured it.

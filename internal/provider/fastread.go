@@ -36,6 +36,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +46,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/tfmsgpack"
@@ -57,21 +59,37 @@ import (
 type fastReadServer struct {
 	tfprotov6.ProviderServer
 	provider *guanceProvider
+	// read is readBillingDetails, or in a test a reader that panics.
+	read func(context.Context, *providerData, tftypes.Value) ([]byte, diag.Diagnostics)
 
 	typeOnce sync.Once
 	typ      tftypes.Type
 }
 
 func newFastReadServer(p *guanceProvider) *fastReadServer {
-	return &fastReadServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
+	return &fastReadServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p, read: readBillingDetails}
 }
 
-func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+// ReadDataSource answers guance_billing_details itself. A panic on this path, which the
+// framework would otherwise catch nowhere, becomes an error diagnostic that asks for a bug
+// report; its stack goes to the TRACE log only, never to the terminal.
+func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (resp *tfprotov6.ReadDataSourceResponse, err error) {
 	if req.TypeName != billingDetailsTypeName {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			tflog.Trace(ctx, "The guance provider recovered from a panic while reading guance_billing_details",
+				map[string]any{"panic": fmt.Sprint(recovered), "stack": string(debug.Stack())})
+			var diags diag.Diagnostics
+			diags.AddError("The guance provider failed unexpectedly", "Reading guance_billing_details met an internal "+
+				"error (a panic), which the provider caught: nothing of this read reaches the plan. This is a bug in the "+
+				"provider; please report it, with the log of a run with TF_LOG=trace, which holds the error's stack.")
+			resp, err = &tfprotov6.ReadDataSourceResponse{Diagnostics: protocolDiagnostics(ctx, diags)}, nil
+		}
+	}()
 	s.typeOnce.Do(func() { s.typ = billingDetailsSchema().Type().TerraformType(ctx) })
-	resp := &tfprotov6.ReadDataSourceResponse{}
+	resp = &tfprotov6.ReadDataSourceResponse{}
 	config, err := req.Config.Unmarshal(s.typ)
 	if err != nil {
 		var diags diag.Diagnostics
@@ -79,7 +97,7 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 		resp.Diagnostics = protocolDiagnostics(ctx, diags)
 		return resp, nil
 	}
-	state, diags := readBillingDetails(ctx, s.provider.configured(), config)
+	state, diags := s.read(ctx, s.provider.configured(), config)
 	resp.Diagnostics = protocolDiagnostics(ctx, diags)
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
@@ -92,6 +110,9 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 func protocolDiagnostics(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {
+		if d == nil {
+			continue
+		}
 		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: d.Summary(), Detail: d.Detail()}
 		if d.Severity() == diag.SeverityWarning {
 			pd.Severity = tfprotov6.DiagnosticSeverityWarning
@@ -191,11 +212,15 @@ func parseBillingQuery(config tftypes.Value) (billingQuery, diag.Diagnostics) {
 
 // periodDiagnostic reports periodOf's error on the date at fault.
 func periodDiagnostic(start string, err error) diag.Diagnostic {
+	reason := "The period is not valid."
+	if err != nil {
+		reason = err.Error()
+	}
 	attr := "end_date"
 	if _, startErr := guance.ParseDate(start); startErr != nil {
 		attr = "start_date"
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", err.Error())
+	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", reason)
 }
 
 // readConfig fills q's configuration, include_records and filters, and returns the dates.

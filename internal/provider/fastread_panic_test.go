@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+)
+
+// A panic on the hand-written read path reaches Terraform as an error that asks for a bug
+// report, not as a plugin crash; the stack is in the TRACE log and not on the terminal. The
+// reader here panics on its first read only, so the next plan reads as ever.
+func TestAPanicReadingBillingDetailsIsAnErrorAskingForABugReport(t *testing.T) {
+	logs := traceLogs(t)
+	sim := newSim(t, guancesim.Options{})
+	var reads atomic.Int32
+	panicking := func(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+		if reads.Add(1) == 1 {
+			var records []int
+			_ = records[len(config.String())] // an index out of range, as a bug would make
+		}
+		return readBillingDetails(ctx, data, config)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"guance": func() (tfprotov6.ProviderServer, error) {
+				s := newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries})
+				s.read = panicking
+				return s, nil
+			},
+		},
+		Steps: []resource.TestStep{
+			{Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"), ExpectError: errorLike(
+				"The guance provider failed unexpectedly",
+				"Reading guance_billing_details met an internal error (a panic), which the provider caught",
+				"This is a bug in the provider; please report it, with the log of a run with TF_LOG=trace")},
+			{Config: billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"), ConfigStateChecks: []statecheck.StateCheck{
+				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
+			}},
+		},
+	})
+	log := logs()
+	if !strings.Contains(log, "The guance provider recovered from a panic") || !strings.Contains(log, "runtime/debug.Stack") ||
+		!strings.Contains(log, "index out of range") {
+		t.Error("the TRACE log lacks the panic and its stack")
+	}
+	if strings.Contains(log, "plugin crashed") {
+		t.Error("Terraform reports a plugin crash")
+	}
+}
+
+// The diagnostic of a recovered panic holds no stack: that is for the TRACE log.
+func TestARecoveredPanicsDiagnosticHoldsNoStack(t *testing.T) {
+	t.Parallel()
+	s := newFastReadServer(&guanceProvider{version: "test"})
+	s.read = func(context.Context, *providerData, tftypes.Value) ([]byte, diag.Diagnostics) { panic("deliberately") }
+	config, err := tfprotov6.NewDynamicValue(billingDetailsSchema().Type().TerraformType(context.Background()),
+		configValue(t, frameworkModel{StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"),
+			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: billingDetailsTypeName, Config: &config})
+	if err != nil || resp == nil || len(resp.Diagnostics) != 1 || resp.State != nil {
+		t.Fatalf("response %+v, error %v: want one diagnostic and no state", resp, err)
+	}
+	d := resp.Diagnostics[0]
+	if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "The guance provider failed unexpectedly" {
+		t.Errorf("diagnostic %+v", d)
+	}
+	for _, stack := range []string{"goroutine", ".go:", "deliberately"} {
+		if strings.Contains(d.Detail, stack) {
+			t.Errorf("the diagnostic holds %q of the panic:\n%s", stack, d.Detail)
+		}
+	}
+}
