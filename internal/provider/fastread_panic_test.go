@@ -65,7 +65,7 @@ func TestARecoveredPanicsDiagnosticHoldsNoStack(t *testing.T) {
 	s := newFastReadServer(&guanceProvider{version: "test"})
 	s.read = func(context.Context, *providerData, tftypes.Value) ([]byte, diag.Diagnostics) { panic("deliberately") }
 	config, err := tfprotov6.NewDynamicValue(billingDetailsSchema().Type().TerraformType(context.Background()),
-		configValue(t, frameworkModel{StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"),
+		configValue(t, detailsConfig{StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()}))
 	if err != nil {
 		t.Fatal(err)
