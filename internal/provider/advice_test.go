@@ -194,7 +194,7 @@ func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 					"guance": func() (tfprotov6.ProviderServer, error) {
-						return newFastReadServer(&guanceProvider{version: "test", tuneClient: counted}), nil
+						return newServer(&guanceProvider{version: "test", tuneClient: counted}), nil
 					},
 				},
 				Steps: []resource.TestStep{{

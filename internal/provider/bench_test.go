@@ -44,7 +44,11 @@ func BenchmarkProviderRead(b *testing.B) {
 					if diags.HasError() {
 						b.Fatal(diags)
 					}
-					stateBytes = len(state)
+					written, err := state.MsgPack()
+					if err != nil {
+						b.Fatal(err)
+					}
+					stateBytes = len(written)
 				}
 				b.ReportMetric(float64(stateBytes), "state-bytes")
 			})
@@ -119,7 +123,11 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := writeBillingState(q, records, details.Billed()); err != nil {
+			state, err := billingState(q, records, details.Billed())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := state.MsgPack(); err != nil {
 				b.Fatal(err)
 			}
 		}

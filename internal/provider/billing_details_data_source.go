@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -140,74 +138,21 @@ func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.C
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read serves the data source through the framework. The provider's protocol server answers
-// Terraform's reads of this data source itself (see fastReadServer); both go through read.
+// Read serves the data source through the framework. The fast wing (server.go) answers
+// Terraform's reads of this data source itself from the same state tree, readBillingDetails.
 func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	typ := req.Config.Schema.Type().TerraformType(ctx)
 	state, diags := readBillingDetails(ctx, d.data, req.Config.Raw)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	value, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(typ)
+	value, err := state.ToTerraform(req.Config.Schema.Type().TerraformType(ctx))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not build the state", err.Error())
+		resp.Diagnostics.AddError("Could not build the state", "Building the billing state failed: "+err.Error()+
+			". This is a bug in the provider; please report it.")
 		return
 	}
 	resp.State.Raw = value
 }
-
-// longestPeriod documents guance.MaxPeriodDays on the dates that make a period.
-var longestPeriod = fmt.Sprintf("A period is at most %d days (a leap year); a longer one is refused while planning, since the "+
-	"API documents no longest period and a longer answer would near the provider's body cap.", guance.MaxPeriodDays)
-
-// periodOf parses the two configured dates into a period.
-func periodOf(start, end string) (guance.Period, error) {
-	s, err := guance.ParseDate(start)
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("start_date: %w", err)
-	}
-	e, err := guance.ParseDate(end)
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("end_date: %w", err)
-	}
-	p, err := guance.NewPeriod(s, e)
-	if errors.Is(err, guance.ErrPeriodTooLong) {
-		return guance.Period{}, err
-	}
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("%w: end_date %q is before start_date %q; the period is inclusive, so end_date may equal start_date but not precede it", errEndBeforeStart, end, start)
-	}
-	return p, nil
-}
-
-var errEndBeforeStart = errors.New("the period ends before it starts")
-
-// periodOrderValidator refuses an end_date before start_date, or a period longer than
-// guance.MaxPeriodDays, as soon as both dates are known.
-type periodOrderValidator struct{}
-
-func (periodOrderValidator) Description(context.Context) string {
-	return fmt.Sprintf("end_date must not be before start_date, and the period must be at most %d days", guance.MaxPeriodDays)
-}
-
-func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var start, end types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("start_date"), &start)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("end_date"), &end)...)
-	if !isKnownString(start) || !isKnownString(end) {
-		return
-	}
-	// Malformed dates are reported by the attributes' own validators.
-	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) || errors.Is(err, guance.ErrPeriodTooLong) {
-		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
-	}
-}
-
-func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // unmatchedFilterWarnings warns of each filter value that no record of the period has, each in
 // a warning of its own summary, with

@@ -330,7 +330,7 @@ func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *te
 		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"), IncludeRecords: types.BoolValue(false),
 		ProductDetails: set("Log", "Logs", "session replay", "Kubernetes"), Measurements: set("loging"), WorkspaceUUIDs: set("wksp_other"),
 	}))
-	if diags.HasError() || state == nil {
+	if diags.HasError() || state.IsNull() {
 		t.Fatal(diags)
 	}
 	const goesOn = "\n\nThe plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the totals it selects stay 0."

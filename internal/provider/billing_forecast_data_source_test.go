@@ -26,7 +26,7 @@ var planClock = time.Date(2024, time.March, 15, 17, 0, 0, 0, time.UTC)
 func factoriesAt(now time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"guance": func() (tfprotov6.ProviderServer, error) {
-			return newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries, clock: func() time.Time { return now }}), nil
+			return newServer(&guanceProvider{version: "test", tuneClient: fastRetries, clock: func() time.Time { return now }}), nil
 		},
 	}
 }

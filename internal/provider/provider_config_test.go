@@ -181,7 +181,7 @@ func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 					"guance": func() (tfprotov6.ProviderServer, error) {
-						return newFastReadServer(&guanceProvider{version: "test", tuneClient: tune}), nil
+						return newServer(&guanceProvider{version: "test", tuneClient: tune}), nil
 					},
 				},
 				Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {

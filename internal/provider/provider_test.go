@@ -71,7 +71,7 @@ func errorLike(phrases ...string) *regexp.Regexp {
 // server included, with retries shortened for tests only.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"guance": func() (tfprotov6.ProviderServer, error) {
-		return newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
+		return newServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
 	},
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
-	"github.com/guance-finops/terraform-provider-guance/internal/tfmsgpack"
 )
 
 // recordField is one attribute of a billing record: its schema and where its value comes
@@ -170,10 +169,14 @@ func decimalValue(d guance.Decimal) types.Number {
 	return types.NumberValue(exactNumber(d.String()))
 }
 
+// terraformPrecision is the precision Terraform itself gives numbers, so that a number made
+// from decimal text is the value Terraform would parse from the same text.
+const terraformPrecision = 512
+
 // exactNumber turns checked decimal text into a Terraform number, at Terraform's own
 // precision.
 func exactNumber(text string) *big.Float {
-	f, err := tfmsgpack.ParseNumber(text)
+	f, _, err := big.ParseFloat(text, 10, terraformPrecision, big.ToNearestEven)
 	if err != nil {
 		// Callers pass text that guance.ParseDecimal or the client's sums produced.
 		panic("provider: not a decimal: " + text)

@@ -61,14 +61,12 @@ func TestRecordFieldsNameTheAPIFieldsTheClientDecodes(t *testing.T) {
 	}
 	for which, r := range map[string]*guance.BillingRecord{"current names": records[0], "older names": records[1]} {
 		for _, f := range recordFields {
-			got := ""
+			got := f.text
 			if f.number != nil {
-				got = f.number(r).String()
-			} else {
-				got = f.text(r).Value()
+				got = func(r *guance.BillingRecord) guance.Text { return guance.TextOf(f.number(r).String()) }
 			}
-			if got != want[f.name] {
-				t.Errorf("%s: %s (API field %s) reads %q, want %q", which, f.name, f.apiField, got, want[f.name])
+			if got(r).Value() != want[f.name] {
+				t.Errorf("%s: %s (API field %s) reads %q, want %q", which, f.name, f.apiField, got(r).Value(), want[f.name])
 			}
 		}
 	}
