@@ -72,7 +72,7 @@ func BenchmarkEncodingJSONFloor(b *testing.B) {
 			sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.recordsPerDay})
 			defer sim.Close()
 			period := benchPeriod(size.days)
-			url := fmt.Sprintf("%s%s?startDate=%s&endDate=%s", sim.URL(), BillingDetailsPath, period.Start.Compact(), period.End.Compact())
+			url := fmt.Sprintf("%s%s?startDate=%s&endDate=%s", sim.URL(), BillingDetailsPath, period.Start.compact(), period.End.compact())
 			b.ReportAllocs()
 			for b.Loop() {
 				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)

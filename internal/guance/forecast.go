@@ -82,11 +82,11 @@ func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
 	days, remaining := decimal.NewFromInt(int64(n)), decimal.NewFromInt(int64(f.DaysRemaining))
 	rate := windowSum.value().DivRound(days, DivisionPlaces)
 	f.DailyRunRate = decimalOf(rate)
-	f.Forecast = decimalOf(f.Actual.Exact().Add(rate.Mul(remaining)))
+	f.Forecast = decimalOf(f.Actual.exact().Add(rate.Mul(remaining)))
 	f.ByProduct = make(map[string]Decimal, len(byProduct))
 	for product, actual := range byProduct {
 		windowRate := windowByProduct.sum(product).DivRound(days, DivisionPlaces)
-		f.ByProduct[product] = decimalOf(actual.Exact().Add(windowRate.Mul(remaining)))
+		f.ByProduct[product] = decimalOf(actual.exact().Add(windowRate.Mul(remaining)))
 	}
 	latestDay := latest.value()
 	f.LatestDay = decimalOf(latestDay)

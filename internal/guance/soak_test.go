@@ -252,11 +252,11 @@ func sameBill(d *BillingDetails, want []guancesim.Record) string {
 	}
 	records := d.Select(Filter{})
 	totalBilled, totalOrigin, totalByProduct := Total(records, billingResult), Total(records, originAmount), BillingResultBy(records, productDetail)
-	if !totalBilled.Exact().Equal(billed) || !totalOrigin.Exact().Equal(origin) {
+	if !totalBilled.exact().Equal(billed) || !totalOrigin.exact().Equal(origin) {
 		return fmt.Sprintf("totals %s and %s, want %s and %s", totalBilled, totalOrigin, billed, origin)
 	}
 	for product, sum := range byProduct {
-		if !totalByProduct[product].Exact().Equal(sum) {
+		if !totalByProduct[product].exact().Equal(sum) {
 			return fmt.Sprintf("total of %s is %s, want %s", product, totalByProduct[product], sum)
 		}
 	}

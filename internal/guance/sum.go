@@ -32,7 +32,7 @@ func (a *amount) add(d Decimal) {
 		b := a.value()
 		a.big = &b
 	}
-	*a.big = a.big.Add(d.Exact())
+	*a.big = a.big.Add(d.exact())
 }
 
 // addUnits adds m × 10^-s in the int64 form, or reports false when that would overflow.

@@ -268,15 +268,10 @@ func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	var records []*guance.BillingRecord
 	if period, ok := spec.Read(); ok {
-		details, err := client.BillingDetails(ctx, period)
-		if err != nil {
-			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+period.String(), err))
+		details, diags := d.data.readPeriod(ctx, client, period)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
 		}
-		for _, w := range details.Warnings {
-			resp.Diagnostics.AddWarning("Guance billing record outside the period", w)
-		}
-		resp.Diagnostics.Append(pacingDiagnostics(ctx, "billing for "+period.String(), details.Pacing)...)
 		resp.Diagnostics.Append(unbilledKeyWarnings(period, details.Billed().ProductDetails, spec)...)
 		records = details.Select(guance.Filter{})
 	}

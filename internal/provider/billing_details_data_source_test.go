@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -459,19 +458,7 @@ data "guance_billing_details" "test" {
 func TestBillingDetailsTotalsByWorkspaceSumEachWorkspaceExactly(t *testing.T) {
 	t.Parallel()
 	opts := guancesim.Options{Workspaces: 3}
-	from, to := time.Date(2024, time.March, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, time.March, 31, 0, 0, 0, 0, time.UTC)
-	byWorkspace := map[string]*big.Rat{}
-	for _, r := range guancesim.Records(opts, from, to) {
-		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
-		if !ok {
-			t.Fatalf("billingResult %q", r.Text("billingResult"))
-		}
-		id := r.Text("workspaceUuid")
-		if byWorkspace[id] == nil {
-			byWorkspace[id] = new(big.Rat)
-		}
-		byWorkspace[id].Add(byWorkspace[id], amount)
-	}
+	byWorkspace := simSpendOf(t, opts, "2024-03-01", "2024-03-31").byWorkspace
 	ids := guancesim.WorkspaceUUIDs(3)
 	want := map[string]knownvalue.Check{}
 	for _, id := range ids {

@@ -30,14 +30,9 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 	if diags.HasError() {
 		return tfstate.Null(), diags
 	}
-	details, err := client.BillingDetails(ctx, q.period)
-	if err != nil {
-		diags.Append(data.readError("Could not read Guance billing for "+q.period.String(), err))
+	details, readDiags := data.readPeriod(ctx, client, q.period)
+	if diags.Append(readDiags...); readDiags.HasError() {
 		return tfstate.Null(), diags
-	}
-	diags.Append(pacingDiagnostics(ctx, "billing for "+q.period.String(), details.Pacing)...)
-	for _, w := range details.Warnings {
-		diags.AddWarning("Guance billing record outside the period", w)
 	}
 	billed := details.Billed()
 	diags.Append(unmatchedFilterWarnings(q, billed)...)

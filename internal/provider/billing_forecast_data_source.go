@@ -178,13 +178,9 @@ func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	var records []*guance.BillingRecord
 	if elapsed, ok := spec.Elapsed(); ok {
-		details, err := client.BillingDetails(ctx, elapsed)
-		if err != nil {
-			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+elapsed.String(), err))
+		details, diags := d.data.readPeriod(ctx, client, elapsed)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
-		}
-		for _, w := range details.Warnings {
-			resp.Diagnostics.AddWarning("Guance billing record outside the period", w)
 		}
 		records = details.Select(guance.Filter{})
 	}

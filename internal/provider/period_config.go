@@ -81,3 +81,20 @@ func periodDiagnostic(start string, err error) diag.Diagnostic {
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", reason)
 }
+
+// readPeriod reads a period's billing for any data source: a failure is its error; the
+// client's pacing, when it made the read wait, and records dated outside the period are
+// warnings.
+func (d *providerData) readPeriod(ctx context.Context, client *guance.Client, period guance.Period) (*guance.BillingDetails, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	details, err := client.BillingDetails(ctx, period)
+	if err != nil {
+		diags.Append(d.readError("Could not read Guance billing for "+period.String(), err))
+		return nil, diags
+	}
+	diags.Append(pacingDiagnostics(ctx, "billing for "+period.String(), details.Pacing)...)
+	for _, w := range details.Warnings {
+		diags.AddWarning("Guance billing record outside the period", w)
+	}
+	return details, diags
+}

@@ -211,3 +211,54 @@ func set(values ...string) types.Set {
 	}
 	return types.SetValueMust(types.StringType, elems)
 }
+
+// spend is what the simulator bills over a period, summed exactly from guancesim.Records so
+// that the expectations do not go through the client under test: the oracle of the tests.
+type spend struct {
+	start, end   string
+	total        *big.Rat
+	byProduct    map[string]*big.Rat
+	byDay        map[string]*big.Rat
+	byProductDay map[string]map[string]*big.Rat
+	byWorkspace  map[string]*big.Rat
+}
+
+// simSpend is what the default simulator bills from start to end.
+func simSpend(t *testing.T, start, end string) spend {
+	t.Helper()
+	return simSpendOf(t, guancesim.Options{}, start, end)
+}
+
+// simSpendOf is what a simulator with opts bills from start to end.
+func simSpendOf(t *testing.T, opts guancesim.Options, start, end string) spend {
+	t.Helper()
+	from, errFrom := time.Parse(time.DateOnly, start)
+	to, errTo := time.Parse(time.DateOnly, end)
+	if errFrom != nil || errTo != nil {
+		t.Fatalf("bad period %s to %s", start, end)
+	}
+	s := spend{start: start, end: end, total: new(big.Rat), byProduct: map[string]*big.Rat{}, byDay: map[string]*big.Rat{},
+		byProductDay: map[string]map[string]*big.Rat{}, byWorkspace: map[string]*big.Rat{}}
+	add := func(sums map[string]*big.Rat, key string, amount *big.Rat) {
+		if sums[key] == nil {
+			sums[key] = new(big.Rat)
+		}
+		sums[key].Add(sums[key], amount)
+	}
+	for _, r := range guancesim.Records(opts, from, to) {
+		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+		if !ok {
+			t.Fatalf("billingResult %q is not a decimal", r.Text("billingResult"))
+		}
+		day, product := r.Text("consumeTimeOfDay"), r.Text("productDetail")
+		s.total.Add(s.total, amount)
+		add(s.byProduct, product, amount)
+		add(s.byDay, day, amount)
+		add(s.byWorkspace, r.Text("workspaceUuid"), amount)
+		if s.byProductDay[product] == nil {
+			s.byProductDay[product] = map[string]*big.Rat{}
+		}
+		add(s.byProductDay[product], day, amount)
+	}
+	return s
+}
