@@ -28,7 +28,7 @@ var (
 )
 
 type billingBudgetDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingBudgetDataSource() datasource.DataSource { return &billingBudgetDataSource{} }
@@ -247,10 +247,6 @@ func (d *billingBudgetDataSource) ConfigValidators(context.Context) []datasource
 		datasourcevalidator.AtLeastOneOf(path.MatchRoot("amount"), path.MatchRoot("product_amounts"),
 			path.MatchRoot("daily_limits"), path.MatchRoot("min_runway_days")),
 	}
-}
-
-func (d *billingBudgetDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -26,7 +26,7 @@ var (
 const billingDetailsTypeName = "guance_billing_details"
 
 type billingDetailsDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingDetailsDataSource() datasource.DataSource { return &billingDetailsDataSource{} }
@@ -128,14 +128,6 @@ func billingDetailsSchema() schema.Schema {
 		}
 	}
 	return s
-}
-
-func (d *billingDetailsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{periodOrderValidator{}}
-}
-
-func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // Read serves the data source through the framework. The fast wing (server.go) answers

@@ -25,7 +25,7 @@ var (
 const defaultLookbackDays = 7
 
 type billingForecastDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingForecastDataSource() datasource.DataSource { return &billingForecastDataSource{} }
@@ -153,14 +153,6 @@ func withForecastPeriod(attributes map[string]schema.Attribute) map[string]schem
 		attributes[name] = a
 	}
 	return attributes
-}
-
-func (d *billingForecastDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{periodOrderValidator{}}
-}
-
-func (d *billingForecastDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -82,6 +82,20 @@ func periodDiagnostic(start string, err error) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root(attr), "Invalid billing period", reason)
 }
 
+// periodDataSource is what every data source of a period shares: the provider's data, and
+// the validator of the period's order and length.
+type periodDataSource struct {
+	data *providerData
+}
+
+func (d *periodDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{periodOrderValidator{}}
+}
+
+func (d *periodDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
 // readPeriod reads a period's billing for any data source: a failure is its error; the
 // client's pacing, when it made the read wait, and records dated outside the period are
 // warnings.
