@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
@@ -50,6 +49,7 @@ var sentenceEnd = regexp.MustCompile(`[.:;]\s+|\n+`)
 // Each failure's message says each fact once, gives the advice its cause calls for, and
 // sends the user to Guance support with the traceId only where support can help.
 func TestEachFailureSaysEachFactOnceWithTheAdviceItsCauseCallsFor(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	failing := newSim(t, guancesim.Options{})
 	failing.InjectFault(guancesim.FaultServerError, 3)
@@ -182,11 +182,7 @@ func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
 				c.Transport = &http.Transport{DialContext: dial}
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-					"guance": func() (tfprotov6.ProviderServer, error) {
-						return newServer(&guanceProvider{version: "test", tuneClient: counted}), nil
-					},
-				},
+				ProtoV6ProviderFactories: testProvider{tune: counted}.factories(),
 				Steps: []resource.TestStep{{
 					Config: billingConfig(fmt.Sprintf(`
 provider "guance" {
@@ -207,7 +203,11 @@ provider "guance" {
 // of a minute) a warning with the requests sent, the limit and how to read fewer; past a sixth
 // of it (10 s) a line in the log at INFO. Scaled down, as the other pacing tests are.
 func TestReadsHeldByThePacingWarnWhyAndHowToReadFewer(t *testing.T) {
+	t.Parallel()
 	logs := traceLogs(t)
+	if logs == nil {
+		return
+	}
 	planUnderTheScaledLimit(t, func(c *guance.Config) {
 		fastRetries(c)
 		c.RateLimit, c.RateWindow = scaledLimit, scaledWindow

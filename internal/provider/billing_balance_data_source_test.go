@@ -84,18 +84,25 @@ data "guance_billing_balance" "c" {}
 // Nothing of an unusable answer reaches the plan; the error names the field and the value.
 func TestBillingBalanceFailsOnUnusableAnswers(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, guancesim.Options{})
-	cases := map[guancesim.FaultKind][]string{
-		guancesim.FaultNonNumericAmount: {"Could not read the Guance account balance: unusable answer", "GET " + sim.URL() + guancesim.PathBalance,
-			`cashBalance is "12,50 CNY", which is not a number`, "traceId TRACE-"},
-		guancesim.FaultContentNotList: {"unusable answer", "content has none of cashBalance, couponBalance, storedCardBalance"},
+	// Each case has a simulator of its own: a fault injected into a shared one would go to
+	// whichever parallel case asked first.
+	cases := map[guancesim.FaultKind]func(sim *guancesim.Server) []string{
+		guancesim.FaultNonNumericAmount: func(sim *guancesim.Server) []string {
+			return []string{"Could not read the Guance account balance: unusable answer", "GET " + sim.URL() + guancesim.PathBalance,
+				`cashBalance is "12,50 CNY", which is not a number`, "traceId TRACE-"}
+		},
+		guancesim.FaultContentNotList: func(*guancesim.Server) []string {
+			return []string{"unusable answer", "content has none of cashBalance, couponBalance, storedCardBalance"}
+		},
 	}
 	for fault, want := range cases {
 		t.Run(string(fault), func(t *testing.T) {
+			t.Parallel()
+			sim := newSim(t, guancesim.Options{})
 			sim.InjectFault(fault, 1)
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: balanceConfig(simProvider(sim)), ExpectError: errorLike(want...)}},
+				Steps:                    []resource.TestStep{{Config: balanceConfig(simProvider(sim)), ExpectError: errorLike(want(sim)...)}},
 			})
 		})
 	}

@@ -24,11 +24,7 @@ var planClock = time.Date(2024, time.March, 15, 17, 0, 0, 0, time.UTC)
 
 // factoriesAt serves the provider with its clock stopped at now.
 func factoriesAt(now time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"guance": func() (tfprotov6.ProviderServer, error) {
-			return newServer(&guanceProvider{version: "test", tuneClient: fastRetries, clock: func() time.Time { return now }}), nil
-		},
-	}
+	return testProvider{clock: func() time.Time { return now }}.factories()
 }
 
 func expectForecast(path string, v knownvalue.Check, steps ...any) statecheck.StateCheck {

@@ -113,20 +113,27 @@ func overDailyLimit(t *testing.T, product string, limit int64) string {
 		product, money(day), money(l), percent(percentOfRat(day, l)))
 }
 
+// servedAsGuanceFinops runs t in a child process whose test harness serves the provider as
+// guance-finops/guance, the source address the cost guard module declares: the harness reads
+// TF_ACC_PROVIDER_NAMESPACE from the process environment, and every other test's
+// configuration names the provider hashicorp/guance (inChildProcess). It reports whether this
+// is the child, where the test goes on.
+func servedAsGuanceFinops(t *testing.T) bool {
+	t.Helper()
+	return inChildProcess(t, map[string]string{resource.EnvTfAccProviderNamespace: "guance-finops"})
+}
+
 // costGuardCase runs examples/cost-guard as a user would: the provider block is empty, so
-// the endpoint, the token and the currency come from the environment, and the module's
-// source address guance-finops/guance must be the one the test harness serves. The module
-// declares its providers, so the harness takes the factories on the step rather than the case.
+// the endpoint, the token and the currency come from the environment, and the test runs
+// servedAsGuanceFinops. The module declares its providers, so the harness takes the
+// factories on the step rather than the case.
 func costGuardCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Helper()
-	sim := newSim(t, guancesim.Options{})
-	t.Setenv(EnvEndpoint, sim.URL())
-	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
-	t.Setenv(EnvCurrency, guideCurrency)
-	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
+	env := simEnv(newSim(t, guancesim.Options{}))
+	env[EnvCurrency] = guideCurrency
 	for i := range steps {
 		steps[i].ConfigDirectory = config.StaticDirectory(costGuardDir)
-		steps[i].ProtoV6ProviderFactories = protoV6ProviderFactories
+		steps[i].ProtoV6ProviderFactories = testProvider{env: env}.factories()
 	}
 	return resource.TestCase{Steps: steps}
 }
@@ -140,6 +147,10 @@ func asOf(day string) config.Variables { return config.Variables{"as_of": config
 // Within its budgets the month's decision is ok, its check passes, and the outputs carry the
 // exact figures.
 func TestCostGuardWithinBudgetIsOKWithExactFigures(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	march := simSpend(t, "2024-03-01", "2024-03-15")
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: asOf("2024-03-15"),
@@ -169,6 +180,10 @@ func TestCostGuardWithinBudgetIsOKWithExactFigures(t *testing.T) {
 // Without as_of the period is the whole month of plantimestamp()'s billing day, in UTC+8 by
 // default or in billing_time_zone, read up to the day before.
 func TestCostGuardDefaultPeriodIsTheMonthAtPlanTime(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{expectMonthAtPlanTime{t: t, zone: billingZone}},
@@ -177,6 +192,10 @@ func TestCostGuardDefaultPeriodIsTheMonthAtPlanTime(t *testing.T) {
 }
 
 func TestCostGuardDefaultPeriodFollowsBillingTimeZone(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	// Ten hours behind UTC, eighteen behind the default: most hours of a day, the billing
 	// day differs from UTC+8's.
 	zone := time.FixedZone("-10:00", -10*60*60)
@@ -191,6 +210,10 @@ func TestCostGuardDefaultPeriodFollowsBillingTimeZone(t *testing.T) {
 // Half way through March the spending is well within a budget of 60000, but the run rate
 // carries the month past it: a warn finding, which the check block reports without blocking.
 func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
@@ -210,6 +233,10 @@ func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
 // A product whose latest complete day cost more than its daily limit warns, as the Guance
 // console's alert would; the product's own status says so.
 func TestCostGuardWarnsOfAProductOverItsDailyLimit(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":        config.StringVariable("2024-03-15"),
@@ -231,6 +258,10 @@ func TestCostGuardWarnsOfAProductOverItsDailyLimit(t *testing.T) {
 // The month so far over the budget is a block finding: the postcondition fails the plan with
 // the budget's own message.
 func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
@@ -242,6 +273,10 @@ func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
 
 // A balance that lasts fewer days than min_runway_days at the run rate blocks the plan.
 func TestCostGuardBlocksPlanWhenTheBalanceRunsOutTooSoon(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":           config.StringVariable("2024-03-15"),
@@ -264,6 +299,7 @@ func mustRat(t *testing.T, s string) *big.Rat {
 // The guide quotes Terraform's output for the cost guard: each quoted line of main.tf must be
 // that line of the module, and each message the one the module gives for the quoted run.
 func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
+	t.Parallel()
 	guide := readFile(t, "../../templates/guides/cost-guard.md.tmpl")
 	module := strings.Split(readFile(t, costGuardDir+"/main.tf"), "\n")
 	quotes := regexp.MustCompile(`(?m)^  on main\.tf line (\d+), in .*:\n +(\d+): (.*)$`).FindAllStringSubmatch(guide, -1)
@@ -319,6 +355,10 @@ func costGuardRootCopy(t *testing.T) string {
 // month, through the provider it configures once; the currency it states reaches every
 // message of both calls, and each call's name labels its messages.
 func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	march := simSpend(t, "2024-03-01", "2024-03-15")
 	february := simSpend(t, "2024-02-01", "2024-02-29")
 	period := func(start, end string) knownvalue.Check {
@@ -329,11 +369,8 @@ func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
 	budget := big.NewRat(80000, 1)
 	replay, replayBudget := february.byProduct["Session Replay"], big.NewRat(10000, 1)
 	sim := newSim(t, guancesim.Options{})
-	t.Setenv(EnvEndpoint, sim.URL())
-	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
-	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
 	resource.UnitTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: testProvider{env: simEnv(sim)}.factories(),
 		ConfigDirectory:          config.StaticDirectory(costGuardRootCopy(t)),
 		// A budget that February passes the warning threshold of and March does not.
 		ConfigVariables: config.Variables{
@@ -373,6 +410,7 @@ var checkScopedRead = regexp.MustCompile(`check\s+"[^"]+"\s*\{\s*data\s+"`)
 
 // Every example of a data source or a function plans and applies against the simulator.
 func TestExamplesRunAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
 	var files []string
 	for _, pattern := range []string{"/data-sources/*/*.tf", "/functions/*/*.tf"} {
 		found, err := filepath.Glob(examplesDir + pattern)
@@ -383,6 +421,7 @@ func TestExamplesRunAgainstTheSimulator(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimPrefix(file, examplesDir+"/"), func(t *testing.T) {
+			t.Parallel()
 			sim := newSim(t, guancesim.Options{})
 			example := readFile(t, file)
 			resource.UnitTest(t, resource.TestCase{
@@ -399,6 +438,7 @@ func TestExamplesRunAgainstTheSimulator(t *testing.T) {
 // The filter example's totals are those of the kept products alone, and its records hold
 // nothing else.
 func TestFiltersExampleTotalsCoverOnlyTheKeptRecords(t *testing.T) {
+	t.Parallel()
 	march := simSpend(t, "2024-03-01", "2024-03-31")
 	kept := new(big.Rat)
 	for _, product := range []string{"Log", "Metric", "APM Trace"} {
@@ -434,15 +474,17 @@ data "guance_billing_details" "deferred" {
 // never applied: the plan validates and configures the provider (schema validators, site
 // resolution), and defers the only read.
 func TestProviderExamplesConfigureTheProvider(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(examplesDir + "/provider/*.tf")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no provider examples found: %v", err)
 	}
-	t.Setenv(EnvAccessToken, "example-token")
+	withToken := testProvider{env: map[string]string{EnvAccessToken: "example-token"}}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				ProtoV6ProviderFactories: withToken.factories(),
 				Steps: []resource.TestStep{{
 					Config:             readFile(t, file) + deferredRead,
 					PlanOnly:           true,
@@ -456,6 +498,7 @@ func TestProviderExamplesConfigureTheProvider(t *testing.T) {
 // The region table of docs/index.md is written in templates/index.md.tmpl; it must list
 // exactly guance.Sites, in order, with their codes and base URLs.
 func TestProviderDocsListEverySite(t *testing.T) {
+	t.Parallel()
 	row := regexp.MustCompile("(?m)^\\| `([a-z]+)` \\| `([a-z0-9]+)` \\| [^|]+ \\| <?(https://[^ >|]+)>? \\|.*$")
 	var got []string
 	for _, m := range row.FindAllStringSubmatch(readFile(t, "../../docs/index.md"), -1) {
@@ -553,6 +596,10 @@ const budgetFixture = examplesDir + "/ci/testdata/budget-plan.json"
 // The module, planned now with the fixture's variables, decides as the fixture records: the
 // provider's status, its block message as the postcondition's, and its warnings as the check's.
 func TestTheModuleDecidesAsTheBudgetFixtureRecords(t *testing.T) {
+	t.Parallel()
+	if !servedAsGuanceFinops(t) {
+		return
+	}
 	var plan tfjson.Plan
 	if err := json.Unmarshal([]byte(readFile(t, budgetFixture)), &plan); err != nil {
 		t.Fatal(err)

@@ -14,18 +14,14 @@ import (
 // TestAccBillingDetailsLive reads last month's bill from the real API. It runs only with
 // TF_ACC and GUANCE_ACCESS_TOKEN set (GUANCE_REGION or GUANCE_ENDPOINT pick the site).
 func TestAccBillingDetailsLive(t *testing.T) {
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			if liveEnv[EnvAccessToken] == "" {
 				t.Skip("GUANCE_ACCESS_TOKEN is not set; the live test reads the real Guance API")
 			}
-			for name, value := range liveEnv {
-				if value != "" {
-					t.Setenv(name, value)
-				}
-			}
 		},
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: testProvider{env: liveEnv}.factories(),
 		Steps: []resource.TestStep{{
 			Config: billingConfig(`provider "guance" {}`, lastMonth().Start.String(), lastMonth().End.String()),
 			ConfigStateChecks: []statecheck.StateCheck{

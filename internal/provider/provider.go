@@ -53,6 +53,20 @@ type guanceProvider struct {
 	// clock tells the time that defaults depend on (a forecast's as_of); nil is the system
 	// clock. Tests set a fixed one so that "yesterday" is a known day.
 	clock func() time.Time
+	// lookupEnv reads the provider's environment variables (GUANCE_*); nil is the process
+	// environment. Tests give each provider an environment of its own, so that none sets the
+	// process's and every test can run in parallel.
+	lookupEnv func(name string) (string, bool)
+}
+
+// getenv is the value of the environment variable name as the provider sees it, "" when unset.
+func (p *guanceProvider) getenv(name string) string {
+	lookup := p.lookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	v, _ := lookup(name)
+	return v
 }
 
 type providerModel struct {
@@ -214,7 +228,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if now == nil {
 		now = time.Now
 	}
-	currency, diags := resolveCurrency(cfg.Currency)
+	currency, diags := resolveCurrency(cfg.Currency, p.getenv)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
@@ -232,11 +246,11 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	baseURL, diags := resolveBaseURL(cfg)
+	baseURL, diags := resolveBaseURL(cfg, p.getenv)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	token := firstSet(cfg.AccessToken.ValueString(), os.Getenv(EnvAccessToken))
+	token := firstSet(cfg.AccessToken.ValueString(), p.getenv(EnvAccessToken))
 	if token == "" {
 		// OpenTofu configures a provider before calling its functions, which need no token:
 		// the reads that need one fail instead, each with the missing-token diagnostic.
@@ -248,7 +262,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	logger := tflogLogger{token: token}
 	ctx = logger.mask(ctx)
 
-	sharedPacing, diags := resolveSharedPacing(cfg.SharedPacing)
+	sharedPacing, diags := resolveSharedPacing(cfg.SharedPacing, p.getenv)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
@@ -284,7 +298,7 @@ func (p *guanceProvider) configured() *providerData { return p.data.Load() }
 
 // resolveBaseURL picks the API's base URL: configuration before environment, endpoint before
 // region, hangzhou when nothing is set. An error names where the bad value came from.
-func resolveBaseURL(cfg providerModel) (string, diag.Diagnostics) {
+func resolveBaseURL(cfg providerModel, getenv func(string) string) (string, diag.Diagnostics) {
 	regionURL := func(region string) (string, error) {
 		site, err := guance.ResolveRegion(region)
 		return site.BaseURL, err
@@ -299,9 +313,9 @@ func resolveBaseURL(cfg providerModel) (string, diag.Diagnostics) {
 	for _, source := range []siteSource{
 		endpoint(cfg.Endpoint.ValueString(), "endpoint"),
 		region(cfg.Region.ValueString(), "region"),
-		endpoint(os.Getenv(EnvEndpoint), "environment variable "+EnvEndpoint),
-		endpoint(os.Getenv(EnvEndpointLegacy), "environment variable "+EnvEndpointLegacy),
-		region(os.Getenv(EnvRegion), "environment variable "+EnvRegion),
+		endpoint(getenv(EnvEndpoint), "environment variable "+EnvEndpoint),
+		endpoint(getenv(EnvEndpointLegacy), "environment variable "+EnvEndpointLegacy),
+		region(getenv(EnvRegion), "environment variable "+EnvRegion),
 		region(guance.DefaultRegion, "the default region"),
 	} {
 		if source.value == "" {
@@ -326,12 +340,12 @@ type siteSource struct {
 }
 
 // resolveSharedPacing is the shared_pacing attribute, else the environment's, else true.
-func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
+func resolveSharedPacing(v types.Bool, getenv func(string) string) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !v.IsNull() {
 		return v.ValueBool(), diags
 	}
-	env := os.Getenv(EnvSharedPacing)
+	env := getenv(EnvSharedPacing)
 	if env == "" {
 		return true, diags
 	}
@@ -346,12 +360,12 @@ func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
 
 // resolveCurrency is the currency attribute (checked by the schema), else the environment's,
 // else none.
-func resolveCurrency(v types.String) (guance.Currency, diag.Diagnostics) {
+func resolveCurrency(v types.String, getenv func(string) string) (guance.Currency, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !v.IsNull() {
 		return guance.Currency(v.ValueString()), diags
 	}
-	currency, err := guance.ParseCurrency(os.Getenv(EnvCurrency))
+	currency, err := guance.ParseCurrency(getenv(EnvCurrency))
 	if err != nil {
 		diags.AddError("Invalid "+EnvCurrency, fmt.Sprintf("The environment variable %s: %s. Set it to the code of the "+
 			"currency your site bills in, or unset it to write amounts bare.", EnvCurrency, err))

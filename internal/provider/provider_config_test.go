@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
@@ -98,18 +97,18 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
 }
 
 func TestProviderRefusesAnUnknownRegionFromTheEnvironment(t *testing.T) {
-	t.Setenv(EnvAccessToken, "x")
-	t.Setenv(EnvRegion, "atlantis")
-	failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Unknown Guance region", `environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`)
+	t.Parallel()
+	testProvider{env: map[string]string{EnvAccessToken: "x", EnvRegion: "atlantis"}}.failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Unknown Guance region", `environment variable GUANCE_REGION: unknown region "atlantis"; valid values are`)
 }
 
 func TestProviderReadsItsConfigurationFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	for _, endpointVar := range []string{EnvEndpoint, EnvEndpointLegacy} {
 		t.Run(endpointVar, func(t *testing.T) {
+			t.Parallel()
 			sim := newSim(t, guancesim.Options{})
-			t.Setenv(EnvAccessToken, guancesim.DefaultToken)
-			t.Setenv(endpointVar, sim.URL())
-			readsAs(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
+			env := map[string]string{EnvAccessToken: guancesim.DefaultToken, endpointVar: sim.URL()}
+			testProvider{env: env}.readsAs(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"),
 				expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
 			)
 		})
@@ -151,14 +150,14 @@ provider "guance" {
 }
 
 func TestProviderNamesTheLegacyEndpointVariableItReadAValueFrom(t *testing.T) {
-	t.Setenv(EnvAccessToken, "x")
-	t.Setenv(EnvEndpointLegacy, "http://billing.example.com")
-	failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`)
+	t.Parallel()
+	testProvider{env: map[string]string{EnvAccessToken: "x", EnvEndpointLegacy: "http://billing.example.com"}}.failsWith(t, billingConfig(`provider "guance" {}`, "2024-03-01", "2024-03-01"), "Invalid Guance endpoint", `environment variable GUANCE_END_POINT: "http://billing.example.com" uses plain http`)
 }
 
 // Pacing is shared with the machine's other processes unless shared_pacing or
 // GUANCE_SHARED_PACING turns it off; the attribute wins over the variable.
 func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	cases := []struct {
 		name, attribute, env string
@@ -171,7 +170,7 @@ func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(EnvSharedPacing, tc.env)
+			t.Parallel()
 			var configured, shared atomic.Bool
 			tune := func(c *guance.Config) {
 				fastRetries(c)
@@ -179,11 +178,7 @@ func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
 				shared.Store(c.SharedPacing)
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-					"guance": func() (tfprotov6.ProviderServer, error) {
-						return newServer(&guanceProvider{version: "test", tuneClient: tune}), nil
-					},
-				},
+				ProtoV6ProviderFactories: testProvider{env: map[string]string{EnvSharedPacing: tc.env}, tune: tune}.factories(),
 				Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {
   endpoint     = %q
   access_token = %q
@@ -198,9 +193,8 @@ func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
 }
 
 func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {
-	t.Setenv(EnvAccessToken, "x")
-	t.Setenv(EnvSharedPacing, "sometimes")
-	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
+	t.Parallel()
+	testProvider{env: map[string]string{EnvAccessToken: "x", EnvSharedPacing: "sometimes"}}.failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
 		"Invalid GUANCE_SHARED_PACING", `The environment variable GUANCE_SHARED_PACING is "sometimes", which is not a boolean`)
 }
 
@@ -209,7 +203,7 @@ func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {
 func TestTheMaxReadTimeDocumentationNamesEveryBoundWhole(t *testing.T) {
 	t.Parallel()
 	var resp provider.SchemaResponse
-	(&guanceProvider{}).Schema(t.Context(), provider.SchemaRequest{}, &resp)
+	testProvider{}.provider().Schema(t.Context(), provider.SchemaRequest{}, &resp)
 	got := resp.Schema.Attributes["max_read_time"].GetMarkdownDescription()
 	for _, want := range []string{"Defaults to `3m`", "cut off after 2m,", "sends no data for 30s is cut off"} {
 		if !strings.Contains(got, want) {
@@ -219,8 +213,7 @@ func TestTheMaxReadTimeDocumentationNamesEveryBoundWhole(t *testing.T) {
 }
 
 func TestProviderRefusesACurrencyVariableThatIsNotAnISOCode(t *testing.T) {
-	t.Setenv(EnvAccessToken, "x")
-	t.Setenv(EnvCurrency, "yuan")
-	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
+	t.Parallel()
+	testProvider{env: map[string]string{EnvAccessToken: "x", EnvCurrency: "yuan"}}.failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
 		"Invalid GUANCE_CURRENCY", `The environment variable GUANCE_CURRENCY: "yuan" is not a currency`)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,19 +27,23 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-// The tests share the helpers of this file. A test calls t.Parallel() unless it sets the
-// process environment (t.Setenv), which a parallel test cannot; the helpers run their case
-// with resource.UnitTest so that both kinds can use them.
+// The tests share the helpers of this file. Every test calls t.Parallel(): a test builds its
+// provider with testProvider, which injects the clock and the environment the provider reads,
+// and the few that need the process environment of terraform-plugin-testing itself
+// (TF_ACC_PROVIDER_NAMESPACE, TF_LOG) run in a child process with it (inChildProcess).
 
-// liveEnv keeps the real API's settings from the environment for the live test; every other
-// test runs with them unset so that none reaches the real API by accident.
+// liveEnv keeps the real API's settings from the environment for the live test, whose
+// provider alone is given them; every other test's provider has an environment of its own, so
+// that none reaches the real API by accident.
 var liveEnv = map[string]string{}
 
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvCurrency} {
-		liveEnv[v] = os.Getenv(v)
+		if value, ok := os.LookupEnv(v); ok {
+			liveEnv[v] = value
+		}
 		_ = os.Unsetenv(v)
 	}
 	dir, err := os.MkdirTemp("", "guance-cli-config")
@@ -67,12 +72,81 @@ func errorLike(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
 
-// protoV6ProviderFactories serves the provider in-process as Terraform gets it, protocol
-// server included, with retries shortened for tests only.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"guance": func() (tfprotov6.ProviderServer, error) {
-		return newServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
-	},
+// testProvider is the provider as every test builds it, in the manner of
+// terraform-provider-time's NewTestProvider: the test injects the clock, the environment the
+// provider reads (its GUANCE_* variables, the endpoint among them) and the client's tuning.
+// The process environment never reaches it, so no test sets it and every test runs in parallel.
+type testProvider struct {
+	// clock is the provider's clock; nil is the system clock.
+	clock func() time.Time
+	// env is the provider's whole environment: a variable not in it is unset.
+	env map[string]string
+	// tune adjusts the client's configuration; nil is fastRetries.
+	tune func(*guance.Config)
+}
+
+// provider is the provider that tp describes, as Configure gets it.
+func (tp testProvider) provider() *guanceProvider {
+	tune := tp.tune
+	if tune == nil {
+		tune = fastRetries
+	}
+	return &guanceProvider{
+		version: "test", clock: tp.clock, tuneClient: tune,
+		lookupEnv: func(name string) (string, bool) {
+			v, ok := tp.env[name]
+			return v, ok
+		},
+	}
+}
+
+// factories serves the provider in-process as Terraform gets it, protocol server included.
+func (tp testProvider) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"guance": func() (tfprotov6.ProviderServer, error) { return newServer(tp.provider()), nil },
+	}
+}
+
+// protoV6ProviderFactories serves the provider with no environment and retries shortened for
+// tests only.
+var protoV6ProviderFactories = testProvider{}.factories()
+
+// simEnv is an environment that points the provider at sim with its token.
+func simEnv(sim *guancesim.Server) map[string]string {
+	return map[string]string{EnvEndpoint: sim.URL(), EnvAccessToken: guancesim.DefaultToken}
+}
+
+// childTestVar names the test that a child process was started to run (inChildProcess).
+const childTestVar = "GUANCE_PROVIDER_TEST_CHILD"
+
+// inChildProcess runs t again, alone, in a child process whose environment adds env. It is for
+// the settings that terraform-plugin-testing and terraform-plugin-log read from the process
+// environment (TF_ACC_PROVIDER_NAMESPACE, TF_LOG): set here, they would reach every test
+// running in parallel. In the child it returns true and the test goes on; in the parent it
+// fails t unless the child ran t and passed, and returns false.
+func inChildProcess(t *testing.T, env map[string]string) bool {
+	t.Helper()
+	if os.Getenv(childTestVar) == t.Name() {
+		return true
+	}
+	levels := strings.Split(t.Name(), "/")
+	for i, level := range levels {
+		levels[i] = "^" + regexp.QuoteMeta(level) + "$"
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run="+strings.Join(levels, "/"), "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), childTestVar+"="+t.Name())
+	for name, value := range env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	out, err := cmd.CombinedOutput()
+	switch {
+	case err != nil:
+		t.Fatalf("%s in a child process with %v: %v\n%s", t.Name(), env, err, out)
+	case !strings.Contains(string(out), "--- PASS: "+t.Name()+" "):
+		// A child that ran no test would exit 0: it must have run this one, and passed.
+		t.Fatalf("the child process did not run %s:\n%s", t.Name(), out)
+	}
+	return false
 }
 
 func fastRetries(c *guance.Config) {
@@ -113,17 +187,30 @@ func num(text string) *big.Float { return exactNumber(text) }
 // readsAs plans config once against the provider and checks the state it reads.
 func readsAs(t *testing.T, config string, checks ...statecheck.StateCheck) {
 	t.Helper()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
-	})
+	testProvider{}.readsAs(t, config, checks...)
 }
 
 // failsWith plans config and expects it to fail with an error holding every phrase, in order.
 func failsWith(t *testing.T, config string, phrases ...string) {
 	t.Helper()
+	testProvider{}.failsWith(t, config, phrases...)
+}
+
+// readsAs plans config once against tp's provider and checks the state it reads.
+func (tp testProvider) readsAs(t *testing.T, config string, checks ...statecheck.StateCheck) {
+	t.Helper()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: tp.factories(),
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	})
+}
+
+// failsWith plans config against tp's provider and expects it to fail with an error holding
+// every phrase, in order.
+func (tp testProvider) failsWith(t *testing.T, config string, phrases ...string) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: tp.factories(),
 		Steps:                    []resource.TestStep{{Config: config, ExpectError: errorLike(phrases...)}},
 	})
 }

@@ -38,7 +38,7 @@ func (c *perCommand) factories() map[string]func() (tfprotov6.ProviderServer, er
 			c.starts = append(c.starts, map[string]int{
 				guancesim.PathDetailList: c.sim.Requests(), guancesim.PathBalance: c.sim.RequestsTo(guancesim.PathBalance),
 			})
-			return newServer(&guanceProvider{version: "test", tuneClient: c.tune}), nil
+			return newServer(testProvider{tune: c.tune}.provider()), nil
 		},
 	}
 }
@@ -127,6 +127,7 @@ func TestManyDataSourcesPlanUnderTheRateLimitWithoutTrippingIt(t *testing.T) {
 // The control for the test above: a client that does not pace at the simulator's limit is
 // refused and has to retry, so the simulator does enforce the limit the test relies on.
 func TestAClientPacedAboveTheLimitIsRefusedAndRetries(t *testing.T) {
+	t.Parallel()
 	sent := planUnderTheScaledLimit(t, func(c *guance.Config) {
 		// Backoffs long enough to outwait the window; pacing well above the limit.
 		c.BaseDelay, c.MaxDelay = 100*time.Millisecond, scaledWindow
@@ -210,7 +211,11 @@ func TestPlansRideOutTransientFaultsWithExactTotals(t *testing.T) {
 // A record dated outside the requested period is kept, as the API sent it, and Terraform
 // shows a warning that names it.
 func TestARecordOutsideThePeriodComesWithAWarningNamingIt(t *testing.T) {
+	t.Parallel()
 	logs := traceLogs(t)
+	if logs == nil {
+		return
+	}
 	sim := newSim(t, guancesim.Options{})
 	sim.InjectFault(guancesim.FaultRecordOutsidePeriod, 1)
 	readsAs(t, billingConfig(simProvider(sim), "2024-03-01", "2024-03-01"),

@@ -36,6 +36,7 @@ func (*retrySignal) Trace(context.Context, string, map[string]any) {}
 // process was refused and until when the key is held, and what to do; not with a crash. Let
 // wait 30 s, it reads once the hold is over.
 func TestAPlanHeldByAnotherPlansLimitAnswerSaysSoInsteadOfCrashing(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t, guancesim.Options{})
 	signal := &retrySignal{retried: make(chan struct{})}
 	planA, err := guance.New(guance.Config{

@@ -21,14 +21,19 @@ import (
 // leakToken is distinctive so that finding it anywhere means it leaked.
 const leakToken = "tok-LEAKCHECK-5f1d9c3a7b2e"
 
-// traceLogs turns TRACE logging on for the rest of the test and returns a function that reads
-// what was logged. TF_LOG_PATH_MASK sends both the Terraform CLI's log and, through
-// terraform-plugin-log's test sink, the in-process provider's log to one file per test.
+// traceLogs runs t in a child process with TRACE logging on (inChildProcess: the harness and
+// terraform-plugin-log read TF_LOG from the process environment). In the child it returns a
+// function that reads what was logged, and the test goes on; in the parent, whose child ran
+// the test, it returns nil and the test returns. TF_LOG_PATH_MASK sends both the Terraform
+// CLI's log and, through terraform-plugin-log's test sink, the in-process provider's log to
+// one file per test.
 func traceLogs(t *testing.T) func() string {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
+	const mask = "TF_LOG_PATH_MASK"
+	if !inChildProcess(t, map[string]string{"TF_LOG": "TRACE", mask: filepath.Join(t.TempDir(), "%s.log")}) {
+		return nil
+	}
+	dir := filepath.Dir(os.Getenv(mask))
 	return func() string {
 		t.Helper()
 		var all strings.Builder
@@ -81,23 +86,30 @@ func (noTokenInState) CheckState(_ context.Context, req statecheck.CheckStateReq
 // diagnostic and no state: on a good read, on a rejected token and on a read that fails,
 // whether the token comes from the configuration or from GUANCE_ACCESS_TOKEN.
 func TestTheTokenAppearsInNoLogDiagnosticOrState(t *testing.T) {
-	sources := map[string]func(t *testing.T, sim *guancesim.Server) string{
-		"configuration": func(_ *testing.T, sim *guancesim.Server) string {
+	t.Parallel()
+	sources := map[string]struct {
+		provider testProvider
+		block    func(sim *guancesim.Server) string
+	}{
+		"configuration": {block: func(sim *guancesim.Server) string {
 			return "provider \"guance\" {\n  endpoint     = \"" + sim.URL() + "\"\n  access_token = \"" + leakToken + "\"\n}\n"
-		},
-		"environment": func(t *testing.T, sim *guancesim.Server) string {
-			t.Setenv(EnvAccessToken, leakToken)
+		}},
+		"environment": {provider: testProvider{env: map[string]string{EnvAccessToken: leakToken}}, block: func(sim *guancesim.Server) string {
 			return "provider \"guance\" {\n  endpoint = \"" + sim.URL() + "\"\n}\n"
-		},
+		}},
 	}
-	for source, providerBlock := range sources {
+	for source, tc := range sources {
 		t.Run(source, func(t *testing.T) {
+			t.Parallel()
 			logs := traceLogs(t)
+			if logs == nil {
+				return
+			}
 			sim := newSim(t, guancesim.Options{Token: leakToken})
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				ProtoV6ProviderFactories: tc.provider.factories(),
 				Steps: []resource.TestStep{{
-					Config: billingConfig(providerBlock(t, sim), "2024-03-01", "2024-03-01"),
+					Config: billingConfig(tc.block(sim), "2024-03-01", "2024-03-01"),
 					ConfigStateChecks: []statecheck.StateCheck{
 						expect(at("total_billing_result"), knownvalue.NumberExact(num("3291.58"))),
 						noTokenInState{},
@@ -114,7 +126,7 @@ func TestTheTokenAppearsInNoLogDiagnosticOrState(t *testing.T) {
 				rejecting: {"Guance rejected the access token", "HTTP 403", "ft.InvalidAPIKey"},
 				failing:   {"unusable answer", "invalid JSON"},
 			} {
-				diagnostics := failedPlanDiagnostics(t, billingConfig(providerBlock(t, sim), "2024-03-01", "2024-03-01"))
+				diagnostics := tc.provider.failedPlanDiagnostics(t, billingConfig(tc.block(sim), "2024-03-01", "2024-03-01"))
 				if !errorLike(want...).MatchString(diagnostics) {
 					t.Errorf("diagnostics lack %q:\n%s", want, diagnostics)
 				}
@@ -147,9 +159,15 @@ func TestTheTokenAppearsInNoLogDiagnosticOrState(t *testing.T) {
 // printed.
 func failedPlanDiagnostics(t *testing.T, config string) string {
 	t.Helper()
+	return testProvider{}.failedPlanDiagnostics(t, config)
+}
+
+// failedPlanDiagnostics is failedPlanDiagnostics with tp's provider.
+func (tp testProvider) failedPlanDiagnostics(t *testing.T, config string) string {
+	t.Helper()
 	var diagnostics string
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: tp.factories(),
 		// ErrorCheck sees the step's error, the diagnostics as Terraform printed them, which
 		// ExpectError could only match, not hand over.
 		ErrorCheck: func(err error) error {
@@ -191,17 +209,21 @@ func tokenPiece(text string) string {
 // title, a text body, a quoted amount, workspace names) gets no piece of it printed: not in the
 // plan's diagnostics, not at any level of the TRACE log, not in the state, not in the plan JSON.
 func TestATokenEchoedByTheServerAppearsNowhere(t *testing.T) {
+	t.Parallel()
 	logs := traceLogs(t)
+	if logs == nil {
+		return
+	}
 	// From the environment: a token written in the configuration is the test's own text, and
 	// the plan JSON quotes the configuration.
-	t.Setenv(EnvAccessToken, leakToken)
+	fromEnv := testProvider{env: map[string]string{EnvAccessToken: leakToken}}
 	providerBlock := func(sim *guancesim.Server) string {
 		return "provider \"guance\" {\n  endpoint     = \"" + sim.URL() + "\"\n  max_attempts = 1\n}\n"
 	}
 	echoing := newSim(t, guancesim.Options{Token: leakToken})
 	echoing.InjectFault(guancesim.FaultEchoTokenInRecords, 1)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: fromEnv.factories(),
 		Steps: []resource.TestStep{{
 			Config:           billingConfig(providerBlock(echoing), "2024-03-01", "2024-03-01"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{noTokenInPlan{}}},
@@ -216,7 +238,7 @@ func TestATokenEchoedByTheServerAppearsNowhere(t *testing.T) {
 	failing.InjectFault(guancesim.FaultEchoToken, 6)
 	failing.InjectFault(guancesim.FaultEchoTokenGateway, 1)
 	for range 7 {
-		diagnostics := failedPlanDiagnostics(t, billingConfig(providerBlock(failing), "2024-03-01", "2024-03-01"))
+		diagnostics := fromEnv.failedPlanDiagnostics(t, billingConfig(providerBlock(failing), "2024-03-01", "2024-03-01"))
 		if piece := tokenPiece(diagnostics); piece != "" || !strings.Contains(diagnostics, "***") {
 			t.Errorf("the diagnostics hold %q of the token, or do not show where it was:\n%s", piece, diagnostics)
 		}

@@ -23,10 +23,14 @@ import (
 // report, not as a plugin crash; the stack is in the TRACE log and not on the terminal. The
 // reader here panics on its first read only, so the next plan reads as ever.
 func TestAPanicReadingBillingDetailsIsAnErrorAskingForABugReport(t *testing.T) {
+	t.Parallel()
 	logs := traceLogs(t)
+	if logs == nil {
+		return
+	}
 	sim := newSim(t, guancesim.Options{})
 	var reads atomic.Int32
-	p := &guanceProvider{version: "test", tuneClient: fastRetries}
+	p := testProvider{}.provider()
 	panicking := func(ctx context.Context, config tftypes.Value) (tfstate.Value, diag.Diagnostics) {
 		if reads.Add(1) == 1 {
 			var records []int
@@ -63,7 +67,7 @@ func TestAPanicReadingBillingDetailsIsAnErrorAskingForABugReport(t *testing.T) {
 // The diagnostic of a recovered panic holds no stack: that is for the TRACE log.
 func TestARecoveredPanicsDiagnosticHoldsNoStack(t *testing.T) {
 	t.Parallel()
-	s := tfstate.Serve(providerserver.NewProtocol6(&guanceProvider{version: "test"})(), map[string]tfstate.Reader{
+	s := tfstate.Serve(providerserver.NewProtocol6(testProvider{}.provider())(), map[string]tfstate.Reader{
 		billingDetailsTypeName: func(context.Context, tftypes.Value) (tfstate.Value, diag.Diagnostics) { panic("deliberately") },
 	})
 	config, err := tfprotov6.NewDynamicValue(billingDetailsSchema().Type().TerraformType(context.Background()),
