@@ -33,7 +33,10 @@ const (
 )
 
 // Amount is a number as Terraform wrote it in JSON: its exact text, and its value for
-// comparisons and proportions.
+// comparisons and proportions. The value is a big.Rat rather than a guance.Decimal because the
+// summary divides amounts (shares in percent, sparkline heights) and rounds the quotient half
+// away from zero: a big.Rat quotient is exact, where guance's arithmetic divides to
+// guance.DivisionPlaces (6) first, and a share such as 12.349999…% would round twice. The text, not the value, is what the summary shows unrounded.
 type Amount struct {
 	Text  string
 	value *big.Rat

@@ -1,6 +1,12 @@
 // Package decimaltext reads plain decimal text as an int64 count of 10^-scale units. That is
 // every amount the Guance API sends, and it spares big-number arithmetic both where the
 // client sums amounts and where the state writer encodes them. It depends on nothing.
+//
+// Why a second representation beside guance.Decimal: a Fixed is a parse-only fast path of the
+// same decimal text, taken and dropped inside one function (guance's sums, tfstate's msgpack
+// writer), which fall back to general arithmetic when the text does not fit. It never holds
+// money across packages: the text, as guance.Decimal, does. (tfstate knows no Guance, so it
+// cannot take guance.Decimal itself.)
 package decimaltext
 
 // MaxDigits is the most significant digits a Fixed holds: 10^18 still fits an int64.

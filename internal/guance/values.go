@@ -24,7 +24,11 @@ func (t Text) IsNull() bool { return t.value == "" }
 func (t Text) Value() string { return t.value }
 
 // Decimal is an exact decimal number exactly as the API wrote it, or null. It never goes
-// through float64: 17211.88 stays 17211.88.
+// through float64: 17211.88 stays 17211.88. It is the one representation of money between
+// packages; the others are each confined to one side of it, with the reason where each is
+// defined: decimaltext.Fixed (a fast parse of the same text), the provider's big.Float
+// (Terraform's number, at the boundary), costsummary's Amount (exact ratios of Terraform's
+// JSON numbers).
 type Decimal struct {
 	text string // canonical decimal text; "" means null
 }

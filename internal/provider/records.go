@@ -170,7 +170,9 @@ func decimalValue(d guance.Decimal) types.Number {
 }
 
 // terraformPrecision is the precision Terraform itself gives numbers, so that a number made
-// from decimal text is the value Terraform would parse from the same text.
+// from decimal text is the value Terraform would parse from the same text. big.Float is not a
+// representation of ours: it is Terraform's number type (types.Number, tftypes), made here at
+// the boundary from guance.Decimal's text and never used for arithmetic on money.
 const terraformPrecision = 512
 
 // exactNumber turns checked decimal text into a Terraform number, at Terraform's own
