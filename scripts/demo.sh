@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make demo: build the provider and plan examples/cost-guard four times, all as of 15 March
-# 2024 (a fixed as_of, so each step shows what it promises on any day): within budget (it
-# shows the month's totals and the account balance), with a warning threshold the spending
-# passes (a check block warns, the plan passes), with a budget the forecast passes (a check
-# block warns), and with a budget it blows (a postcondition: the plan fails). Without
-# GUANCE_ACCESS_TOKEN it starts the simulator on loopback and reads from it, and asserts each
-# promised warning; with the variable set, it reads the real API (GUANCE_REGION or
-# GUANCE_ENDPOINT pick the site; DEMO_CURRENCY, CNY by default, the currency it bills in).
+# 2024 (a fixed as_of, so each step shows what it promises on any day), to show the graded
+# decisions of its guance_billing_budget: within budget (status ok), a month forecast over a
+# smaller budget (a warn finding: a check block warns, the plan passes), a product over its
+# daily limit (warn), and a budget the month so far is over (a block finding: the
+# postcondition fails the plan with the budget's message). Without GUANCE_ACCESS_TOKEN it
+# starts the simulator on loopback and reads from it, and asserts each promised message; with
+# the variable set, it reads the real API (GUANCE_REGION or GUANCE_ENDPOINT pick the site;
+# DEMO_CURRENCY, CNY by default, the currency it bills in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
@@ -29,12 +30,14 @@ fi
 # The simulator bills like the Hangzhou site, in CNY; the API itself names no currency.
 as_of=2024-03-15
 currency=${DEMO_CURRENCY:-CNY}
+# The provider writes the currency after every amount in its messages.
+export GUANCE_CURRENCY="$currency"
 
 # Terraform warns about dev_overrides on every run; the demo leaves that warning out.
 plan() {
   local status=0
   terraform -chdir=examples/cost-guard plan -input=false -lock=false -no-color \
-    -var as_of="$as_of" -var currency="$currency" "$@" >"$work/plan.out" 2>&1 || status=$?
+    -var as_of="$as_of" "$@" >"$work/plan.out" 2>&1 || status=$?
   awk '/^Warning: Provider development overrides/ { skip = 1 } !skip { print } skip && /^releases\.$/ { skip = 0 }' "$work/plan.out"
   return $status
 }
@@ -51,41 +54,35 @@ promised() {
 }
 
 echo
-echo "==> 1. terraform plan as of $as_of within budget: it passes and shows the month's totals and the account balance"
+echo "==> 1. terraform plan as of $as_of within budget: status ok, the plan passes"
 plan
 if [ -n "$simulated" ] && grep -q "^Warning: Check block assertion failed" "$work/plan.out"; then
   echo "plan 1 should have passed without a warning; see above" >&2
   exit 1
 fi
+promised 1 'status = "ok"'
 echo
-echo "==> 2. the same plan warning from 30% of each budget: a failed check only warns, the plan passes"
-plan -var warn_at_ratio=0.3
-promised 2 "of the monthly budget of 100000 $currency (the warning threshold is 30%)."
-echo
-echo "==> 3. the same plan with a budget of 60000 $currency: spent so far is within it, but the forecast warns"
+echo "==> 2. the same plan with a budget of 60000 $currency: spent so far is within it, but the forecast warns"
 plan -var monthly_budget=60000
-promised 3 "over the monthly budget of 60000 $currency: "
+promised 2 'Guance budget: spending from 2024-03-01 to 2024-03-31 is forecast at 77,092.36 CNY, 128.5% of the budget of 60,000.00 CNY for 2024-03-01 to 2024-03-31: it reaches the warn threshold of 100.0% of the forecast.'
+promised 2 'status = "warn"'
 echo
-echo "==> 4. the same plan with a monthly budget of 1000 $currency: the guard blocks it"
-last_plan="$(pwd)/$work/last.tfplan"
-rm -f "$last_plan"
-if plan -var monthly_budget=1000 -out="$last_plan"; then
+echo "==> 3. the same plan with a daily limit of 800 $currency on Log: its latest complete day cost more, a warning"
+plan -var 'daily_limits={"Log"=800}'
+promised 3 'Guance budget: "Log" cost 983.86 CNY on 2024-03-15, over its daily limit of 800.00 CNY (123.0% of it).'
+echo
+echo "==> 4. the same plan with a monthly budget of 30000 $currency: the month so far is over it, the guard blocks the plan"
+if plan -var monthly_budget=30000; then
   echo "expected the plan to be blocked" >&2
   exit 1
 fi
 # Blocked, but by the guard? Any other failure (a dead simulator, a provider error) is not the demo.
-if ! tr -s ' \n' '  ' <"$work/plan.out" | grep -qF "over the monthly budget of 1000 $currency."; then
+if [ -n "$simulated" ] && ! tr -s ' \n' '  ' <"$work/plan.out" | grep -qF "Guance budget: spending from 2024-03-01 to 2024-03-15 is 37,956.09 CNY, 126.5% of the budget of 30,000.00 CNY for 2024-03-01 to 2024-03-31: it reaches the block threshold of 100.0% of the actual."; then
   echo "plan 4 failed, but not on the budget postcondition; see above" >&2
   exit 1
 fi
 echo
-# Terraform saves the plan file even when a postcondition blocks the plan, so it can be summarised.
-echo "==> the cost summary of plan 4 (guance-cost-summary -format text; CI posts it as Markdown)"
-go build -o "$work/bin/guance-cost-summary" ./cmd/guance-cost-summary
-terraform -chdir=examples/cost-guard show -json "$last_plan" >"$work/last.json"
-"$work/bin/guance-cost-summary" -format text "$work/last.json"
-echo
-echo "==> what you just saw, as of $as_of:"
-echo "    the guard read the month so far and the balance while planning, and plan 1 passed within budget;"
-echo "    check blocks warned without blocking: plan 2 at 30% of the budget, plan 3 of a month forecast over 60000 $currency;"
-echo "    a postcondition blocked plan 4, over its budget of 1000 $currency, and the summary above shows what it read."
+echo "==> what you just saw, as of $as_of: one guance_billing_budget decided each plan while planning, exactly;"
+echo "    plan 1 was ok; a check block warned without blocking of plan 2's month forecast over 60000 $currency"
+echo "    and of plan 3's Log day over its daily limit; the postcondition on its status blocked plan 4,"
+echo "    over a budget of 30000 $currency, with the budget's own message."

@@ -30,10 +30,10 @@ plan_json() {
   terraform -chdir="$dir" show -json tfplan >"$work/plan.json"
 }
 
-# judge RULE BUDGETS_FILE runs the policy as the CI recipe does, printing the rule's messages
-# and returning opa's status: 1 when the rule has any.
+# judge QUERY [PLAN_JSON] runs the policy as the CI recipe does, printing the query's
+# values, and returns opa's status: 1 when it has any.
 judge() {
-  opa eval --fail-defined --format raw -d "$policy/cost_guard.rego" -d "$2" -i "$work/plan.json" "data.guance.cost_guard.$1[msg]"
+  opa eval --fail-defined --format raw -d "$policy/cost_guard.rego" -i "${2:-$work/plan.json}" "data.guance.cost_guard.$1"
 }
 
 # expect NAME WANT_STATUS WANT_OUTPUT COMMAND... fails unless the command exits with
@@ -55,33 +55,54 @@ expect() {
   fi
 }
 
+# sorted COMMAND... prints the command's output sorted, and returns its status.
+sorted() {
+  local out status=0
+  out=$("$@") || status=$?
+  printf '%s\n' "$out" | LC_ALL=C sort
+  return $status
+}
+
+export GUANCE_CURRENCY=CNY
 cp -r examples/cost-guard "$work/cost-guard"
-plan_json "$work/cost-guard" -var as_of=2024-03-31 -var currency=CNY
+budget=data.guance_billing_budget.month
 
-expect "March 2024 is within the example budgets" 0 "" judge deny "$policy/budgets.json"
-expect "the module's failed check is a policy warning" 1 \
-  "Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, 80.5% of the monthly budget of 100000 CNY (the warning threshold is 80%)." \
-  judge warn "$policy/budgets.json"
+plan_json "$work/cost-guard" -var as_of=2024-03-15
+expect "March 2024 within the module's budgets is allowed" 0 "" judge 'deny[msg]'
+expect "and its decision is ok" 1 "ok" judge status
 
-cat >"$work/strict.json" <<'JSON'
-{"guance_budgets": {"monthly": 80000, "products": {"Log": 30000.5, "Metric": 10000}, "balance_floor": 20000, "currency": "CNY"}}
-JSON
-expect "stricter budgets deny the same plan, naming the spend and the budget, the balance and the floor" 1 \
-  "data.guance_billing_balance.account: the Guance account balance is 15373.9 CNY, below the floor of 20000 CNY.
-data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, over the budget of 80000 CNY.
-data.guance_billing_details.month: Log has cost 30074.9 CNY from 2024-03-01 to 2024-03-31, over its budget of 30000.5 CNY." \
-  judge deny "$work/strict.json"
+plan_json "$work/cost-guard" -var as_of=2024-03-15 -var monthly_budget=60000 -var 'daily_limits={"Log"=800}'
+expect "the provider's warn findings are the policy's warnings" 1 "$budget: Guance budget: \"Log\" cost 983.86 CNY on 2024-03-15, over its daily limit of 800.00 CNY (123.0% of it).
+$budget: Guance budget: spending from 2024-03-01 to 2024-03-31 is forecast at 77,092.36 CNY, 128.5% of the budget of 60,000.00 CNY for 2024-03-01 to 2024-03-31: it reaches the warn threshold of 100.0% of the forecast." \
+  sorted judge 'warn[msg]'
+expect "a warned plan is allowed" 0 "" judge 'deny[msg]'
+expect "and its decision is warn" 1 "warn" judge status
 
-cat >"$work/strict-warn.json" <<'JSON'
-{"guance_budgets": {"monthly": 80000, "products": {"Log": 50000, "Logs": 1000}, "spike_ratio": 0.5}}
-JSON
-# No currency in these budgets: the policy's own messages print amounts bare.
-expect "the same plan warns of the forecast over a stricter budget, a spike, and a budget key never billed" 1 \
-  "Guance spending from 2024-03-01 to 2024-03-31 is 80527.1 CNY, 80.5% of the monthly budget of 100000 CNY (the warning threshold is 80%).
-data.guance_billing_details.month: the budget for \"Logs\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details.
-data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 80527.1 at the run rate of 2757.681429 a day, over the budget of 80000.
-data.guance_billing_forecast.month: Guance spending on 2024-03-31 was 1901.82, 0.65076 times the daily mean of the days before it, over the spike ratio of 0.5." \
-  judge warn "$work/strict-warn.json"
+# The fixture the module, the policy and the summary are tested to agree on
+# (scripts/budget-fixture.sh): the provider decided block, the module's postcondition failed
+# with the block message, and the policy denies with the same message.
+fixture=examples/ci/testdata/budget-plan.json
+block="Guance budget: spending from 2024-03-01 to 2024-03-15 is 37,956.09 CNY, 126.5% of the budget of 30,000.00 CNY for 2024-03-01 to 2024-03-31: it reaches the block threshold of 100.0% of the actual."
+expect "the fixture's block finding denies it, in the provider's words" 1 "$budget: $block" judge 'deny[msg]' "$fixture"
+expect "the policy's decision on the fixture is the provider's status, block" 1 "block" judge status "$fixture"
+# What the module and the provider recorded in the plan, read apart from the policy.
+cat >"$work/fixture.rego" <<'REGO'
+package fixture
+
+postcondition_failures contains problem.message if {
+	some check in input.checks
+	check.address.to_display == "data.guance_billing_budget.month"
+	check.status == "fail"
+	some instance in check.instances
+	some problem in instance.problems
+}
+
+statuses contains read.values.status if some read in input.prior_state.values.root_module.resources
+REGO
+expect "the module's postcondition failed on the fixture with the same message" 1 "$block" \
+  opa eval --fail-defined --format raw -d "$work/fixture.rego" -i "$fixture" 'data.fixture.postcondition_failures[msg]'
+expect "the provider's status in the fixture is block" 1 "block" \
+  opa eval --fail-defined --format raw -d "$work/fixture.rego" -i "$fixture" 'data.fixture.statuses[status]'
 
 mkdir "$work/deferred"
 cat >"$work/deferred/main.tf" <<'HCL'
@@ -91,15 +112,17 @@ terraform {
   }
 }
 
-data "guance_billing_details" "month" {
+data "guance_billing_budget" "month" {
   start_date = formatdate("YYYY-MM-01", timestamp())
   end_date   = formatdate("YYYY-MM-DD", timestamp())
+  amount     = 100000
 }
 HCL
 plan_json "$work/deferred"
-expect "a read deferred to apply by timestamp() is denied" 1 \
-  "data.guance_billing_details.month is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp()." \
-  judge deny "$policy/budgets.json"
+expect "a budget read deferred to apply by timestamp() is denied: fail closed" 1 \
+  "data.guance_billing_budget.month is read only during the apply, so its budget cannot be decided in the plan: compute its period from plantimestamp(), not timestamp(), and its amounts from values known while planning." \
+  judge 'deny[msg]'
+expect "and its decision is block, never ok" 1 "block" judge status
 
 echo "policy-test: $passes passed, $failures failed"
 [ "$failures" = 0 ]

@@ -1,6 +1,7 @@
 # A root configuration that guards two periods with the cost-guard module: the month so far,
-# and the whole of last month. The provider is configured here, once; the module inherits it.
-# With dev_overrides (no terraform init), install the local module with `terraform get` first.
+# and the whole of last month. The provider is configured here, once, with the currency its
+# messages state; the module inherits it. With dev_overrides (no terraform init), install the
+# local module with `terraform get` first.
 
 terraform {
   required_version = ">= 1.8"
@@ -14,7 +15,8 @@ terraform {
 # The token comes from GUANCE_ACCESS_TOKEN; with region null, the site comes from
 # GUANCE_REGION (or GUANCE_ENDPOINT).
 provider "guance" {
-  region = var.region
+  region   = var.region
+  currency = var.currency
 }
 
 locals {
@@ -25,9 +27,9 @@ locals {
 module "this_month" {
   source = "../cost-guard"
 
+  name              = "this month"
   as_of             = var.as_of
   billing_time_zone = var.billing_time_zone
-  currency          = var.currency
   monthly_budget    = var.monthly_budget
 }
 
@@ -36,8 +38,8 @@ module "this_month" {
 module "last_month" {
   source = "../cost-guard"
 
+  name              = "last month"
   as_of             = provider::guance::billing_period("last_month", local.today, var.billing_time_zone).end_date
   billing_time_zone = var.billing_time_zone
-  currency          = var.currency
   monthly_budget    = var.monthly_budget
 }

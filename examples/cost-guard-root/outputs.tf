@@ -1,15 +1,17 @@
 output "this_month" {
-  description = "The month so far: its period and what it has cost."
+  description = "The month so far: its period, what it has cost and the decision."
   value = {
-    period               = module.this_month.period
-    total_billing_result = module.this_month.total_billing_result
+    period                = module.this_month.period
+    actual_billing_result = module.this_month.actual_billing_result
+    status                = module.this_month.status
   }
 }
 
 output "last_month" {
-  description = "Last month, whole: its period and what it cost."
+  description = "Last month, whole: its period, what it cost and the decision."
   value = {
-    period               = module.last_month.period
-    total_billing_result = module.last_month.total_billing_result
+    period                = module.last_month.period
+    actual_billing_result = module.last_month.actual_billing_result
+    status                = module.last_month.status
   }
 }

@@ -1,44 +1,59 @@
 output "period" {
-  description = "The month-to-date period read, first and last day inclusive."
-  value       = local.period
+  description = "The budget's period, the calendar month, first and last day inclusive."
+  value       = local.month
 }
 
-output "total_billing_result" {
-  description = "What the month has cost so far, in the site's currency (exact)."
-  value       = local.spend
+output "as_of" {
+  description = "The last complete billing day the decision reads up to."
+  value       = data.guance_billing_budget.month.as_of
 }
 
-output "totals_by_product" {
-  description = "What each billed item has cost this month so far, in the site's currency (exact)."
-  value       = data.guance_billing_details.month.totals_by_product
+output "status" {
+  description = "The decision: \"ok\", \"warn\" or \"block\" (a blocked plan fails before outputs are shown)."
+  value       = data.guance_billing_budget.month.status
 }
 
-output "monthly_budget_used_percent" {
-  description = "The share of the monthly budget spent so far, in percent, rounded down to a tenth."
-  value       = local.used_percent
+output "findings" {
+  description = "What calls for action: each finding's action, basis, scope (\"total\" or a product_detail), value, limit, percent and message."
+  value       = data.guance_billing_budget.month.findings
 }
 
-output "product_budgets_used_percent" {
-  description = "The share of each product budget spent so far, in percent, rounded down to a tenth."
-  value       = local.product_used_percent
+output "warn_message" {
+  description = "The warn findings' messages, one per line; null when there is none."
+  value       = data.guance_billing_budget.month.warn_message
 }
 
-output "total_balance" {
-  description = "What the account holds across cash, coupons and stored-value cards, in the site's currency (exact)."
-  value       = data.guance_billing_balance.account.total_balance
+output "actual_billing_result" {
+  description = "What the month has cost up to as_of, in the site's currency (exact)."
+  value       = data.guance_billing_budget.month.actual_billing_result
 }
 
 output "forecast_billing_result" {
-  description = "What the month is forecast to cost by its last day at the recent run rate, in the site's currency; null before its first day is complete."
-  value       = data.guance_billing_forecast.month.forecast_billing_result
+  description = "What the month is forecast to cost by its last day at the recent run rate (exact); null before its first day is complete."
+  value       = data.guance_billing_budget.month.forecast_billing_result
 }
 
-output "latest_day_ratio" {
-  description = "The latest complete day's spending over the daily mean of the days before it; null when there is nothing to compare with."
-  value       = data.guance_billing_forecast.month.latest_day_ratio
+output "actual_percent" {
+  description = "actual_billing_result as a percentage of monthly_budget."
+  value       = data.guance_billing_budget.month.actual_percent
 }
 
-output "currency" {
-  description = "The currency the amounts are in, as the caller stated it (\"\" when not stated): the API reports none."
-  value       = var.currency
+output "forecast_percent" {
+  description = "forecast_billing_result as a percentage of monthly_budget."
+  value       = data.guance_billing_budget.month.forecast_percent
+}
+
+output "change_percent" {
+  description = "The change from the same days of the month before, in percent; null when that month cost nothing."
+  value       = data.guance_billing_budget.month.change_percent
+}
+
+output "by_product" {
+  description = "The decision per product_detail: actual, forecast, amount, actual_percent, forecast_percent, previous and status."
+  value       = data.guance_billing_budget.month.by_product
+}
+
+output "runway_days" {
+  description = "How many days the balance lasts at the run rate, when min_runway_days is set."
+  value       = data.guance_billing_budget.month.runway_days
 }

@@ -48,7 +48,8 @@ type PeriodKind struct {
 }
 
 // PeriodKinds lists every kind, in the order the documentation shows them. Kinds that end
-// today include the day in progress; the others are complete days that are over.
+// today include the day in progress; month, quarter and year run to the period's last day,
+// which may lie in the future; the others are complete days that are over.
 var PeriodKinds = []PeriodKind{
 	{Name: "today", Description: "the billing day of `at` alone (still in progress, so its bill may be incomplete)",
 		around: func(today Date) Period { return Period{today, today} }},
@@ -70,6 +71,14 @@ var PeriodKinds = []PeriodKind{
 		around: func(today Date) Period { return Period{Date{today.Year, time.January, 1}, today} }},
 	{Name: "last_year", Description: "the whole previous calendar year",
 		around: func(today Date) Period { return months(today.Year-1, time.January, 12) }},
+	{Name: "month", Description: "the whole calendar month holding today, its future days included: a budget's or a forecast's period",
+		around: func(today Date) Period { return months(today.Year, today.Month, 1) }},
+	{Name: "quarter", Description: "the whole calendar quarter holding today, its future days included",
+		around: func(today Date) Period { return months(today.Year, quarterStart(today.Month), 3) }},
+	{Name: "year", Description: "the whole calendar year holding today, its future days included",
+		around: func(today Date) Period { return months(today.Year, time.January, 12) }},
+	{Name: "last_12_months", Description: "the 12 complete calendar months before the month holding today",
+		around: func(today Date) Period { return months(today.Year, today.Month-12, 12) }},
 }
 
 // PeriodKindNames lists the kinds' names, in PeriodKinds order.

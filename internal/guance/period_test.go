@@ -52,6 +52,17 @@ func TestPeriodKindsAroundMonthYearAndLeapEdges(t *testing.T) {
 		{"year_to_date", "2024-12-31", "2024-01-01", "2024-12-31"},
 		{"last_year", "2024-01-01", "2023-01-01", "2023-12-31"},
 		{"last_year", "2025-02-28", "2024-01-01", "2024-12-31"},
+		{"month", "2024-02-01", "2024-02-01", "2024-02-29"},
+		{"month", "2023-02-15", "2023-02-01", "2023-02-28"},
+		{"month", "2024-12-31", "2024-12-01", "2024-12-31"},
+		{"quarter", "2024-01-01", "2024-01-01", "2024-03-31"},
+		{"quarter", "2024-05-20", "2024-04-01", "2024-06-30"},
+		{"quarter", "2024-12-31", "2024-10-01", "2024-12-31"},
+		{"year", "2024-01-01", "2024-01-01", "2024-12-31"},
+		{"year", "2024-12-31", "2024-01-01", "2024-12-31"},
+		{"last_12_months", "2024-01-01", "2023-01-01", "2023-12-31"},
+		{"last_12_months", "2024-03-15", "2023-03-01", "2024-02-29"},
+		{"last_12_months", "2024-12-31", "2023-12-01", "2024-11-30"},
 	}
 	for _, tc := range cases {
 		kind, err := LookupPeriodKind(tc.kind)
@@ -100,6 +111,14 @@ func TestEveryPeriodKindHoldsItsDefinitionAllYear(t *testing.T) {
 				ok = endsToday && p.Start == Date{today.Year, time.January, 1}
 			case "last_year":
 				ok = p.Start == Date{today.Year - 1, time.January, 1} && p.End == Date{today.Year - 1, time.December, 31}
+			case "month":
+				ok = p.Start == monthStart(today.Year, today.Month) && p.End.AddDays(1) == monthStart(today.Year, today.Month+1)
+			case "quarter":
+				ok = p.Start == monthStart(today.Year, quarterStart(today.Month)) && p.End.AddDays(1) == monthStart(today.Year, quarterStart(today.Month)+3) && p.Contains(today)
+			case "year":
+				ok = p.Start == Date{today.Year, time.January, 1} && p.End == Date{today.Year, time.December, 31}
+			case "last_12_months":
+				ok = p.Start.Day == 1 && p.End.AddDays(1) == monthStart(today.Year, today.Month) && p.Start == monthStart(today.Year-1, today.Month) && days >= 365 && days <= 366
 			default:
 				t.Fatalf("kind %s has no definition check", k.Name)
 			}

@@ -73,10 +73,10 @@ func BenchmarkForecastRead(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := billingForecastModel{
+		m := billingForecastModel{forecastPeriodModel: forecastPeriodModel{
 			StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue("2023-12-31"), AsOf: types.StringValue("2023-12-31"),
 			LookbackDays: types.Int64Null(), TimeZone: types.StringNull(),
-		}
+		}}
 		setForecast(&m, guance.NewForecast(spec, details.Select(guance.Filter{})))
 		state := tfsdk.State{Schema: schemaResp.Schema}
 		if diags := state.Set(ctx, &m); diags.HasError() {

@@ -30,12 +30,18 @@ type billingForecastDataSource struct {
 
 func newBillingForecastDataSource() datasource.DataSource { return &billingForecastDataSource{} }
 
+// forecastPeriodModel is the period a forecast looks at and how: the inputs that
+// guance_billing_forecast and guance_billing_budget share.
+type forecastPeriodModel struct {
+	StartDate    types.String `tfsdk:"start_date"`
+	EndDate      types.String `tfsdk:"end_date"`
+	AsOf         types.String `tfsdk:"as_of"`
+	LookbackDays types.Int64  `tfsdk:"lookback_days"`
+	TimeZone     types.String `tfsdk:"time_zone"`
+}
+
 type billingForecastModel struct {
-	StartDate              types.String `tfsdk:"start_date"`
-	EndDate                types.String `tfsdk:"end_date"`
-	AsOf                   types.String `tfsdk:"as_of"`
-	LookbackDays           types.Int64  `tfsdk:"lookback_days"`
-	TimeZone               types.String `tfsdk:"time_zone"`
+	forecastPeriodModel
 	ActualBillingResult    types.Number `tfsdk:"actual_billing_result"`
 	DaysElapsed            types.Int64  `tfsdk:"days_elapsed"`
 	DaysRemaining          types.Int64  `tfsdk:"days_remaining"`
@@ -55,7 +61,6 @@ func (d *billingForecastDataSource) Metadata(_ context.Context, req datasource.M
 var roundingNote = fmt.Sprintf(" The division is exact, then rounded once to %d decimal places, half away from zero.", guance.DivisionPlaces)
 
 func (d *billingForecastDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	details := billingDetailsSchema()
 	number := func(description string) schema.NumberAttribute {
 		return schema.NumberAttribute{MarkdownDescription: description, Computed: true}
 	}
@@ -66,38 +71,7 @@ func (d *billingForecastDataSource) Schema(_ context.Context, _ datasource.Schem
 			"`min(as_of, end_date)` once, sharing the request with a `guance_billing_details` read of the same days. " +
 			"Sums and products are exact decimals; each division is rounded once, to " +
 			fmt.Sprint(guance.DivisionPlaces) + " decimal places, half away from zero.",
-		Attributes: map[string]schema.Attribute{
-			"start_date": details.Attributes["start_date"],
-			"end_date": schema.StringAttribute{
-				MarkdownDescription: "The last day of the period, inclusive, as `YYYY-MM-DD` or `YYYYMMDD`: the day the forecast " +
-					"runs to, typically the month's last day, which may lie in the future.",
-				Required:   true,
-				Validators: []validator.String{dateValidator},
-			},
-			"as_of": schema.StringAttribute{
-				MarkdownDescription: "The last complete billing day, as `YYYY-MM-DD` or `YYYYMMDD`: the days up to it are read, the " +
-					"days after it are forecast. Defaults to the day before today's billing day in `time_zone`, by the clock " +
-					"of the machine that plans; the state then holds that day as `YYYY-MM-DD`. Today is not complete, so it " +
-					"is never read by default, and an `as_of` of today or later gets a warning. When `as_of` is before " +
-					"`start_date`, no day of the period has elapsed: nothing is read, `actual_billing_result` is 0, " +
-					"`totals_by_date` is empty, and every attribute that needs a rate is null (see those).",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{dateValidator},
-			},
-			"lookback_days": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many of the last elapsed days the run rate averages, at least 1; defaults to "+
-					"%d. When fewer days of the period have elapsed, the run rate averages those.", defaultLookbackDays),
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "The time zone whose calendar day is the billing day, for the default `as_of`: a UTC offset " +
-					"`±HH:MM` or an IANA zone name such as `UTC`. Defaults to `" + guance.DefaultBillingZoneName + "` (UTC+8), " +
-					"as in the `billing_period` function.",
-				Optional:   true,
-				Validators: []validator.String{timeZoneValidator},
-			},
+		Attributes: withForecastPeriod(map[string]schema.Attribute{
 			"actual_billing_result": number("The exact sum of `billing_result` from `start_date` to `min(as_of, end_date)`: what " +
 				"the elapsed days cost. 0 when none has elapsed."),
 			"days_elapsed": schema.Int64Attribute{
@@ -135,8 +109,49 @@ func (d *billingForecastDataSource) Schema(_ context.Context, _ datasource.Schem
 				ElementType: types.NumberType,
 				Computed:    true,
 			},
-		},
+		}),
 	}
+}
+
+// withForecastPeriod adds the inputs of forecastPeriodModel to a schema's attributes.
+func withForecastPeriod(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	details := billingDetailsSchema()
+	for name, a := range map[string]schema.Attribute{
+		"start_date": details.Attributes["start_date"],
+		"end_date": schema.StringAttribute{
+			MarkdownDescription: "The last day of the period, inclusive, as `YYYY-MM-DD` or `YYYYMMDD`: the day the forecast " +
+				"runs to, typically the month's last day, which may lie in the future.",
+			Required:   true,
+			Validators: []validator.String{dateValidator},
+		},
+		"as_of": schema.StringAttribute{
+			MarkdownDescription: "The last complete billing day, as `YYYY-MM-DD` or `YYYYMMDD`: the days up to it are read, the " +
+				"days after it are forecast. Defaults to the day before today's billing day in `time_zone`, by the clock " +
+				"of the machine that plans; the state then holds that day as `YYYY-MM-DD`. Today is not complete, so it " +
+				"is never read by default, and an `as_of` of today or later gets a warning. When `as_of` is before " +
+				"`start_date`, no day of the period has elapsed: nothing is read, `actual_billing_result` is 0, " +
+				"and every attribute that needs a rate is null (see those).",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.String{dateValidator},
+		},
+		"lookback_days": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("How many of the last elapsed days the run rate averages, at least 1; defaults to "+
+				"%d. When fewer days of the period have elapsed, the run rate averages those.", defaultLookbackDays),
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"time_zone": schema.StringAttribute{
+			MarkdownDescription: "The time zone whose calendar day is the billing day, for the default `as_of`: a UTC offset " +
+				"`±HH:MM` or an IANA zone name such as `UTC`. Defaults to `" + guance.DefaultBillingZoneName + "` (UTC+8), " +
+				"as in the `billing_period` function.",
+			Optional:   true,
+			Validators: []validator.String{timeZoneValidator},
+		},
+	} {
+		attributes[name] = a
+	}
+	return attributes
 }
 
 func (d *billingForecastDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -156,7 +171,7 @@ func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	spec, ok := d.forecastSpec(&m, &resp.Diagnostics)
+	spec, ok := d.data.forecastSpec(&m.forecastPeriodModel, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -178,7 +193,7 @@ func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.Rea
 
 // forecastSpec takes the period, as_of (filling in its default) and the lookback from the
 // configuration, which the schema's validators have checked already.
-func (d *billingForecastDataSource) forecastSpec(m *billingForecastModel, diags *diag.Diagnostics) (guance.ForecastSpec, bool) {
+func (d *providerData) forecastSpec(m *forecastPeriodModel, diags *diag.Diagnostics) (guance.ForecastSpec, bool) {
 	spec := guance.ForecastSpec{LookbackDays: defaultLookbackDays}
 	var err error
 	if spec.Period, err = periodOf(m.StartDate.ValueString(), m.EndDate.ValueString()); err != nil {
@@ -195,7 +210,7 @@ func (d *billingForecastDataSource) forecastSpec(m *billingForecastModel, diags 
 			return spec, false
 		}
 	}
-	today := guance.BillingDay(d.data.now(), zone)
+	today := guance.BillingDay(d.now(), zone)
 	if m.AsOf.IsNull() || m.AsOf.IsUnknown() {
 		spec.AsOf = today.AddDays(-1)
 		m.AsOf = types.StringValue(spec.AsOf.String())

@@ -331,9 +331,9 @@ data "guance_billing_details" "test" {
 // still being billed; yesterday is not warned of.
 func TestBillingForecastWarnsWhenAsOfIsNotYetComplete(t *testing.T) {
 	t.Parallel()
-	d := &billingForecastDataSource{data: &providerData{now: func() time.Time { return planClock }}}
+	d := &providerData{now: func() time.Time { return planClock }}
 	for asOf, warned := range map[string]bool{"2024-03-15": false, "2024-03-16": true, "20240401": true} {
-		m := billingForecastModel{
+		m := forecastPeriodModel{
 			StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-31"), AsOf: types.StringValue(asOf),
 			LookbackDays: types.Int64Null(), TimeZone: types.StringNull(),
 		}

@@ -46,7 +46,10 @@ func (f *billingPeriodFunction) Definition(_ context.Context, _ function.Definit
 			"`at` is written with only fixes the instant: `2024-02-29T20:00:00Z` is 2024-03-01 in UTC+8, so " +
 			"`month_to_date` at that instant is 2024-03-01 to 2024-03-01. \"Today\" below is that billing day.\n\n" +
 			"Kinds ending today include the day in progress, whose bill may still grow; the `last_…` kinds and " +
-			"`yesterday` cover only days that are over, so two runs on the same day read the same complete days:\n\n" +
+			"`yesterday` cover only days that are over, so two runs on the same day read the same complete days. " +
+			"`month`, `quarter` and `year` are whole calendar periods, future days included, for " +
+			"`guance_billing_forecast` and `guance_billing_budget`, which read the days up to `as_of` and forecast " +
+			"the rest:\n\n" +
 			strings.Join(kinds, "\n"),
 		Parameters: []function.Parameter{
 			function.StringParameter{

@@ -68,6 +68,10 @@ func TestBillingPeriodTakesTheDayInUTCPlus8ByDefault(t *testing.T) {
 		"a time zone argument moves the day back": {[]string{`"month_to_date"`, `"2024-02-29T20:00:00Z"`, `"UTC"`}, "2024-02-01", "2024-02-29"},
 		"a negative offset":                       {[]string{`"yesterday"`, `"2024-03-01T02:00:00Z"`, `"-05:00"`}, "2024-02-28", "2024-02-28"},
 		"an IANA zone with summer time":           {[]string{`"today"`, `"2024-11-04T07:59:00Z"`, `"America/Los_Angeles"`}, "2024-11-03", "2024-11-03"},
+		"month runs to the month's last day":      {[]string{`"month"`, `"2024-02-29T20:00:00Z"`}, "2024-03-01", "2024-03-31"},
+		"quarter is the whole quarter":            {[]string{`"quarter"`, `"2024-05-20"`}, "2024-04-01", "2024-06-30"},
+		"year is the whole year":                  {[]string{`"year"`, `"2024-12-31T16:00:00Z"`}, "2025-01-01", "2025-12-31"},
+		"last_12_months ends with last month":     {[]string{`"last_12_months"`, `"2024-03-15"`}, "2023-03-01", "2024-02-29"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -128,7 +132,7 @@ output "month_starts_on_the_first" {
 func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 	t.Parallel()
 	kinds := []string{"today", "yesterday", "last_7_days", "last_30_days", "month_to_date", "last_month",
-		"quarter_to_date", "last_quarter", "year_to_date", "last_year"}
+		"quarter_to_date", "last_quarter", "year_to_date", "last_year", "month", "quarter", "year", "last_12_months"}
 	cases := map[string]struct {
 		args []string
 		want []string

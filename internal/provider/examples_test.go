@@ -31,8 +31,7 @@ const (
 	costGuardDir = examplesDir + "/cost-guard"
 	// costGuardRootDir calls the module as a root configuration of a user's would.
 	costGuardRootDir = examplesDir + "/cost-guard-root"
-	costGuardWarn    = "check.budget_threshold"
-	costGuardRead    = "data.guance_billing_details.month"
+	costGuardCheck   = "check.budget"
 )
 
 // billingZone is the cost guard's default billing_time_zone: the China sites' UTC+8.
@@ -93,50 +92,68 @@ func simBalanceText(t *testing.T) string {
 func (s spend) totalText() string              { return decimalText(s.total) }
 func (s spend) productText(name string) string { return decimalText(s.byProduct[name]) }
 
-// usedPercent is the cost guard's share of a budget: percent rounded down to a tenth.
-func usedPercent(amount *big.Rat, budget int64) string {
-	tenths := new(big.Rat).Quo(new(big.Rat).Mul(amount, big.NewRat(1000, 1)), big.NewRat(budget, 1))
-	floor := new(big.Int).Quo(tenths.Num(), tenths.Denom())
-	return decimalText(new(big.Rat).SetFrac(floor, big.NewInt(10)))
-}
-
-// The cost guard's messages, as the module words them, for the tests and the guide's quotes.
-// The guide quotes the module planned with currency = "CNY", the simulator's Hangzhou site's.
+// The guide quotes the module planned with GUANCE_CURRENCY=CNY, the simulator's Hangzhou
+// site's currency.
 const guideCurrency = "CNY"
 
-// priced is an amount as the module prints it: followed by its currency, or bare without one.
-func priced(amount any, currency string) string {
-	if currency == "" {
-		return fmt.Sprint(amount)
+// money and percent write an exact figure as the provider's messages do; their rounding has
+// tests of its own (internal/guance/money_test.go).
+func money(r *big.Rat) string {
+	d, err := guance.ParseDecimal(decimalText(r))
+	if err != nil {
+		panic(err)
 	}
-	return fmt.Sprintf("%v %s", amount, currency)
+	return guance.Currency(guideCurrency).Money(d)
 }
 
-func overMonthlyBudget(s spend, budget int64, currency string) string {
-	return fmt.Sprintf("Guance spending from %s to %s is %s, over the monthly budget of %s.",
-		s.start, s.end, priced(s.totalText(), currency), priced(budget, currency))
+func percent(r *big.Rat) string {
+	d, err := guance.ParseDecimal(decimalText(r))
+	if err != nil {
+		panic(err)
+	}
+	return guance.Percent(d)
 }
 
-func nearMonthlyBudget(s spend, budget int64, threshold, currency string) string {
-	return fmt.Sprintf("Guance spending from %s to %s is %s, %s%% of the monthly budget of %s (the warning threshold is %s%%).",
-		s.start, s.end, priced(s.totalText(), currency), usedPercent(s.total, budget), priced(budget, currency), threshold)
-}
-
-func belowBalanceFloor(t *testing.T, floor int64, currency string) string {
+// marchForecast is the month's forecast as of the 15th with the default 7-day lookback, by
+// the documented rule from the simulator's records.
+func marchForecast(t *testing.T) *big.Rat {
 	t.Helper()
-	return fmt.Sprintf("The Guance account balance is %s, below the floor of %s: top up the account, or lower balance_floor.",
-		priced(simBalanceText(t), currency), priced(floor, currency))
+	bill := simBill(t, "2024-03-01", "2024-03-15")
+	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
+	return new(big.Rat).Add(sumDays(bill.byDay, 1, 15), new(big.Rat).Mul(rate, big.NewRat(16, 1)))
+}
+
+// The cost guard's messages, as the provider words them for the module's budget (no name).
+func overMonthlyBudget(s spend, budget int64) string {
+	b := big.NewRat(budget, 1)
+	return fmt.Sprintf("Guance budget: spending from %s to %s is %s, %s of the budget of %s for 2024-03-01 to 2024-03-31: "+
+		"it reaches the block threshold of 100.0%% of the actual.", s.start, s.end, money(s.total), percent(percentOfRat(s.total, b)), money(b))
+}
+
+func forecastOverBudget(t *testing.T, budget int64) string {
+	t.Helper()
+	forecast, b := marchForecast(t), big.NewRat(budget, 1)
+	return fmt.Sprintf("Guance budget: spending from 2024-03-01 to 2024-03-31 is forecast at %s, %s of the budget of %s for "+
+		"2024-03-01 to 2024-03-31: it reaches the warn threshold of 100.0%% of the forecast.", money(forecast), percent(percentOfRat(forecast, b)), money(b))
+}
+
+func overDailyLimit(t *testing.T, product string, limit int64) string {
+	t.Helper()
+	day, l := simSpend(t, "2024-03-15", "2024-03-15").byProduct[product], big.NewRat(limit, 1)
+	return fmt.Sprintf("Guance budget: %q cost %s on 2024-03-15, over its daily limit of %s (%s of it).",
+		product, money(day), money(l), percent(percentOfRat(day, l)))
 }
 
 // costGuardCase runs examples/cost-guard as a user would: the provider block is empty, so
-// the endpoint and the token come from the environment, and the module's source address
-// guance-finops/guance must be the one the test harness serves. The module declares its
-// providers, so the harness takes the factories on the step rather than the case.
+// the endpoint, the token and the currency come from the environment, and the module's
+// source address guance-finops/guance must be the one the test harness serves. The module
+// declares its providers, so the harness takes the factories on the step rather than the case.
 func costGuardCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Helper()
 	sim := newSim(t, guancesim.Options{})
 	t.Setenv(EnvEndpoint, sim.URL())
 	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
+	t.Setenv(EnvCurrency, guideCurrency)
 	t.Setenv(resource.EnvTfAccProviderNamespace, "guance-finops")
 	for i := range steps {
 		steps[i].ConfigDirectory = config.StaticDirectory(costGuardDir)
@@ -149,42 +166,43 @@ func output(name string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownOutputValue(name, v)
 }
 
-func TestCostGuardWithinBudgetPlansWithExactTotals(t *testing.T) {
+func asOf(day string) config.Variables { return config.Variables{"as_of": config.StringVariable(day)} }
+
+// Within its budgets the month's decision is ok, its check passes, and the outputs carry the
+// exact figures.
+func TestCostGuardWithinBudgetIsOKWithExactFigures(t *testing.T) {
 	march := simSpend(t, "2024-03-01", "2024-03-15")
-	byProduct := make(map[string]knownvalue.Check, len(march.byProduct))
-	for product := range march.byProduct {
-		byProduct[product] = knownvalue.NumberExact(num(march.productText(product)))
-	}
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{"as_of": config.StringVariable("2024-03-15")},
+		ConfigVariables: asOf("2024-03-15"),
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusPass}},
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardCheck, status: tfjson.CheckStatusPass}},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
 			output("period", knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"start_date": knownvalue.StringExact("2024-03-01"),
-				"end_date":   knownvalue.StringExact("2024-03-15"),
+				"end_date":   knownvalue.StringExact("2024-03-31"),
 			})),
-			output("total_billing_result", knownvalue.NumberExact(num(march.totalText()))),
-			output("totals_by_product", knownvalue.MapExact(byProduct)),
-			output("monthly_budget_used_percent", knownvalue.NumberExact(num(usedPercent(march.total, 100000)))),
-			output("product_budgets_used_percent", knownvalue.MapExact(map[string]knownvalue.Check{
-				"Log":            knownvalue.NumberExact(num(usedPercent(march.byProduct["Log"], 50000))),
-				"Session Replay": knownvalue.NumberExact(num(usedPercent(march.byProduct["Session Replay"], 10000))),
+			output("status", knownvalue.StringExact("ok")),
+			output("findings", knownvalue.ListExact(nil)),
+			output("actual_billing_result", knownvalue.NumberExact(num(march.totalText()))),
+			output("actual_percent", exactly(percentOfRat(march.total, big.NewRat(100000, 1)))),
+			output("forecast_billing_result", exactly(marchForecast(t))),
+			output("by_product", knownvalue.MapPartial(map[string]knownvalue.Check{
+				"Log": knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"actual": knownvalue.NumberExact(num(march.productText("Log"))), "amount": knownvalue.NumberExact(num("50000")),
+					"status": knownvalue.StringExact("ok"),
+				}),
 			})),
-			output("total_balance", knownvalue.NumberExact(num(simBalanceText(t)))),
-			// The module uses only totals, so it keeps the records out of state.
-			statecheck.ExpectKnownValue(costGuardRead, at("records"), knownvalue.Null()),
 		},
 	}))
 }
 
-// Without as_of the period is the month so far on the billing day of plantimestamp(), in
-// UTC+8 by default or in billing_time_zone.
-func TestCostGuardDefaultPeriodIsMonthToDateAtPlanTime(t *testing.T) {
+// Without as_of the period is the whole month of plantimestamp()'s billing day, in UTC+8 by
+// default or in billing_time_zone, read up to the day before.
+func TestCostGuardDefaultPeriodIsTheMonthAtPlanTime(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t, zone: billingZone}},
+			PreApply: []plancheck.PlanCheck{expectMonthAtPlanTime{t: t, zone: billingZone}},
 		},
 	}))
 }
@@ -196,205 +214,82 @@ func TestCostGuardDefaultPeriodFollowsBillingTimeZone(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{"billing_time_zone": config.StringVariable("-10:00")},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectMonthToDateAtPlanTime{t: t, zone: zone}},
+			PreApply: []plancheck.PlanCheck{expectMonthAtPlanTime{t: t, zone: zone}},
 		},
 	}))
-}
-
-// A failed check block is a warning: the plan succeeds, and the check reports the spend,
-// its share of the budget and the threshold.
-func TestCostGuardWarnsAtThresholdWithoutBlocking(t *testing.T) {
-	march := simSpend(t, "2024-03-01", "2024-03-31")
-	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{
-			"as_of":         config.StringVariable("2024-03-31"),
-			"currency":      config.StringVariable(guideCurrency),
-			"warn_at_ratio": config.FloatVariable(0.5),
-			"product_budgets": config.MapVariable(map[string]config.Variable{
-				"Log": config.IntegerVariable(50000), "Metric": config.IntegerVariable(5000),
-			}),
-		},
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
-				nearMonthlyBudget(march, 100000, "50", guideCurrency),
-				fmt.Sprintf("Guance products near their budgets: Log has cost %s CNY, %s%% of its budget of 50000 CNY; Metric has cost %s CNY, %s%% of its budget of 5000 CNY.",
-					march.productText("Log"), usedPercent(march.byProduct["Log"], 50000),
-					march.productText("Metric"), usedPercent(march.byProduct["Metric"], 5000)),
-			}}},
-		},
-		ConfigStateChecks: []statecheck.StateCheck{
-			output("total_billing_result", knownvalue.NumberExact(num(march.totalText()))),
-		},
-	}))
-}
-
-// A threshold such as 0.3, which binary arithmetic cannot hold, still reads as 30% in the
-// message; without a currency, the amounts print bare.
-func TestCostGuardWarningNamesTheThresholdAsTheUserWroteIt(t *testing.T) {
-	march := simSpend(t, "2024-03-01", "2024-03-15")
-	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{
-			"as_of":         config.StringVariable("2024-03-15"),
-			"warn_at_ratio": config.FloatVariable(0.3),
-		},
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
-				nearMonthlyBudget(march, 100000, "30", ""),
-				fmt.Sprintf("Guance products near their budgets: Session Replay has cost %s, %s%% of its budget of 10000.",
-					march.productText("Session Replay"), usedPercent(march.byProduct["Session Replay"], 10000)),
-			}}},
-		},
-	}))
-}
-
-// forecastOverBudget is the cost guard's forecast warning for March 2024 as of the 15th with
-// the default 7-day lookback, its figures from the simulator's records by the documented rule.
-func forecastOverBudget(t *testing.T, budget int64, currency string) string {
-	t.Helper()
-	bill := simBill(t, "2024-03-01", "2024-03-15")
-	actual := sumDays(bill.byDay, 1, 15)
-	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
-	forecast := new(big.Rat).Add(actual, new(big.Rat).Mul(rate, big.NewRat(16, 1)))
-	return fmt.Sprintf("At the run rate of the last 7 days (%s a day), Guance spending from 2024-03-01 to 2024-03-31 is "+
-		"forecast at %s, over the monthly budget of %s: %s up to 2024-03-15, 16 days to go.",
-		priced(decimalText(rate), currency), priced(decimalText(forecast), currency), priced(budget, currency), priced(decimalText(actual), currency))
 }
 
 // Half way through March the spending is well within a budget of 60000, but the run rate
-// carries the month past it: the forecast check warns, the threshold check does not.
+// carries the month past it: a warn finding, which the check block reports without blocking.
 func TestCostGuardWarnsWhenTheMonthIsForecastOverBudget(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
-			"currency":       config.StringVariable(guideCurrency),
 			"monthly_budget": config.IntegerVariable(60000),
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{
-				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{forecastOverBudget(t, 60000, guideCurrency)}},
-				expectCheck{address: costGuardWarn, status: tfjson.CheckStatusPass},
-				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusPass},
-			},
-		},
-	}))
-}
-
-// A day that cost more than spike_ratio times the days before it warns, and so does a budget
-// key that nothing was billed under, such as "Logs" for "Log". Without a currency, the
-// amounts print bare.
-func TestCostGuardWarnsOfASpikeAndOfABudgetKeyNeverBilled(t *testing.T) {
-	bill := simBill(t, "2024-03-01", "2024-03-15")
-	ratio := round6(new(big.Rat).Quo(new(big.Rat).Mul(bill.byDay["2024-03-15"], big.NewRat(7, 1)), sumDays(bill.byDay, 8, 14)))
-	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{
-			"as_of":       config.StringVariable("2024-03-15"),
-			"spike_ratio": config.FloatVariable(1.2),
-			"product_budgets": config.MapVariable(map[string]config.Variable{
-				"Log": config.IntegerVariable(50000), "Logs": config.IntegerVariable(1000), "Kubernetes": config.IntegerVariable(1000),
-			}),
-		},
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{
-				expectCheck{address: "check.forecast", status: tfjson.CheckStatusFail, problems: []string{fmt.Sprintf(
-					"Guance spending on 2024-03-15 was %s, %s times the daily mean of the 7 days before it (the spike threshold is 1.2).",
-					decimalText(bill.byDay["2024-03-15"]), decimalText(ratio))}},
-				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusFail, problems: []string{
-					`product_budgets names items with no bill from 2024-03-01 to 2024-03-15: "Kubernetes", "Logs". A misspelt key never ` +
-						"trips its budget; the items billed are APM Trace, Data Forward, Log, Metric, RUM PV, Security Check, Session Replay, Synthetic Test.",
-				}},
-			},
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardCheck, status: tfjson.CheckStatusFail,
+				problems: []string{forecastOverBudget(t, 60000)}}},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			output("latest_day_ratio", exactly(ratio)),
+			output("status", knownvalue.StringExact("warn")),
+			output("warn_message", knownvalue.StringExact(forecastOverBudget(t, 60000))),
 		},
 	}))
 }
 
-// On the first day of a month there is no day before the latest to compare it with: the ratio
-// is null, and the checks pass.
-func TestCostGuardOnAMonthsFirstDayHasNoRatioAndPasses(t *testing.T) {
+// A product whose latest complete day cost more than its daily limit warns, as the Guance
+// console's alert would; the product's own status says so.
+func TestCostGuardWarnsOfAProductOverItsDailyLimit(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
-			"as_of": config.StringVariable("2024-03-01"),
-			// One day carried over the month is 102,038.98, over the default budget.
-			"monthly_budget": config.IntegerVariable(200000),
+			"as_of":        config.StringVariable("2024-03-15"),
+			"daily_limits": config.MapVariable(map[string]config.Variable{"Log": config.IntegerVariable(800), "Metric": config.IntegerVariable(5000)}),
 		},
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{
-				expectCheck{address: "check.forecast", status: tfjson.CheckStatusPass},
-				expectCheck{address: "check.budget_keys", status: tfjson.CheckStatusPass},
-			},
+			PreApply: []plancheck.PlanCheck{expectCheck{address: costGuardCheck, status: tfjson.CheckStatusFail,
+				problems: []string{overDailyLimit(t, "Log", 800)}}},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("data.guance_billing_forecast.month", at("latest_day_ratio"), knownvalue.Null()),
+			output("by_product", knownvalue.MapPartial(map[string]knownvalue.Check{
+				"Log":    knownvalue.ObjectPartial(map[string]knownvalue.Check{"status": knownvalue.StringExact("warn")}),
+				"Metric": knownvalue.ObjectPartial(map[string]knownvalue.Check{"status": knownvalue.StringExact("ok")}),
+			})),
 		},
 	}))
 }
 
+// The month so far over the budget is a block finding: the postcondition fails the plan with
+// the budget's own message.
 func TestCostGuardBlocksPlanOverMonthlyBudget(t *testing.T) {
-	march := simSpend(t, "2024-03-01", "2024-03-15")
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
 			"as_of":          config.StringVariable("2024-03-15"),
-			"currency":       config.StringVariable(guideCurrency),
-			"monthly_budget": config.IntegerVariable(1000),
+			"monthly_budget": config.IntegerVariable(30000),
 		},
-		ExpectError: errorLike("Resource postcondition failed",
-			overMonthlyBudget(march, 1000, guideCurrency)),
-	}))
+		ExpectError: errorLike("Resource postcondition failed", overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 30000)),
+	}, resource.TestStep{ConfigVariables: asOf("2024-03-15")}))
 }
 
-// Only the products over their budgets are named, each with its spend and its budget, bare
-// without a currency.
-func TestCostGuardBlocksPlanOverProductBudgetNamingTheProduct(t *testing.T) {
-	march := simSpend(t, "2024-03-01", "2024-03-31")
+// A balance that lasts fewer days than min_runway_days at the run rate blocks the plan.
+func TestCostGuardBlocksPlanWhenTheBalanceRunsOutTooSoon(t *testing.T) {
 	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
 		ConfigVariables: config.Variables{
-			"as_of": config.StringVariable("2024-03-31"),
-			"product_budgets": config.MapVariable(map[string]config.Variable{
-				"Log":            config.IntegerVariable(20000),
-				"Metric":         config.IntegerVariable(100),
-				"Session Replay": config.IntegerVariable(10000),
-			}),
+			"as_of":           config.StringVariable("2024-03-15"),
+			"min_runway_days": config.IntegerVariable(30),
 		},
-		ExpectError: regexp.MustCompile(errorLike(
-			"Guance spending from 2024-03-01 to 2024-03-31 is over a product budget:",
-			"Log has cost "+march.productText("Log")+", over its budget of 20000;",
-			"Metric has cost "+march.productText("Metric")+", over its budget of 100.",
-		).String() + `\s*$`),
-	}))
+		ExpectError: errorLike("Resource postcondition failed", "Guance budget: the balance of "+money(mustRat(t, simBalanceText(t))),
+			"a day, fewer than the 30 days asked for: top up the account."),
+	}, resource.TestStep{ConfigVariables: asOf("2024-03-15")}))
 }
 
-// The balance guard names the balance and the floor, so the reader knows how far to top up.
-func TestCostGuardBlocksPlanBelowBalanceFloor(t *testing.T) {
-	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{
-			"as_of":         config.StringVariable("2024-03-15"),
-			"currency":      config.StringVariable(guideCurrency),
-			"balance_floor": config.IntegerVariable(20000),
-		},
-		ExpectError: errorLike("Resource postcondition failed", belowBalanceFloor(t, 20000, guideCurrency)),
-	}))
-}
-
-// A currency is a code printed after amounts as fact, so a symbol or a lower-case code is
-// refused rather than printed.
-func TestCostGuardRefusesACurrencyThatIsNotAnISOCode(t *testing.T) {
-	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-		ConfigVariables: config.Variables{"currency": config.StringVariable("¥")},
-		ExpectError:     errorLike(`currency must be an ISO 4217 code of three capital letters, such as "CNY" or "USD", or "" to print amounts bare; got "¥".`),
-	}))
-}
-
-func TestCostGuardRefusesMalformedAsOf(t *testing.T) {
-	for _, asOf := range []string{"15/03/2024", "2024-02-30"} {
-		t.Run(strings.ReplaceAll(asOf, "/", "-"), func(t *testing.T) {
-			resource.UnitTest(t, costGuardCase(t, resource.TestStep{
-				ConfigVariables: config.Variables{"as_of": config.StringVariable(asOf)},
-				ExpectError:     errorLike("as_of must be a date as YYYY-MM-DD, such as 2024-03-15, and a real calendar day."),
-			}))
-		})
+func mustRat(t *testing.T, s string) *big.Rat {
+	t.Helper()
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		t.Fatalf("%q is not a decimal", s)
 	}
+	return r
 }
 
 // The guide quotes Terraform's output for the cost guard: each quoted line of main.tf must be
@@ -414,10 +309,9 @@ func TestCostGuardGuideQuotesTheModuleAsItIs(t *testing.T) {
 		}
 	}
 	for _, message := range []string{
-		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 1000, guideCurrency),
-		nearMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-31"), 100000, "50", guideCurrency),
-		belowBalanceFloor(t, 20000, guideCurrency),
-		forecastOverBudget(t, 60000, guideCurrency),
+		overMonthlyBudget(simSpend(t, "2024-03-01", "2024-03-15"), 30000),
+		forecastOverBudget(t, 60000),
+		overDailyLimit(t, "Log", 800),
 	} {
 		if !errorLike(message).MatchString(guide) {
 			t.Errorf("the guide does not quote the cost guard's message %q", message)
@@ -454,15 +348,17 @@ func costGuardRootCopy(t *testing.T) string {
 
 // The root example calls the module twice, for the month so far and for the whole of last
 // month, through the provider it configures once; the currency it states reaches every
-// message of both calls.
+// message of both calls, and each call's name labels its messages.
 func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
 	march := simSpend(t, "2024-03-01", "2024-03-15")
 	february := simSpend(t, "2024-02-01", "2024-02-29")
-	period := func(s spend) knownvalue.Check {
+	period := func(start, end string) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"start_date": knownvalue.StringExact(s.start), "end_date": knownvalue.StringExact(s.end),
+			"start_date": knownvalue.StringExact(start), "end_date": knownvalue.StringExact(end),
 		})
 	}
+	budget := big.NewRat(80000, 1)
+	replay, replayBudget := february.byProduct["Session Replay"], big.NewRat(10000, 1)
 	sim := newSim(t, guancesim.Options{})
 	t.Setenv(EnvEndpoint, sim.URL())
 	t.Setenv(EnvAccessToken, guancesim.DefaultToken)
@@ -480,17 +376,22 @@ func TestCostGuardRootExampleGuardsThisMonthAndLastMonth(t *testing.T) {
 		ExpectNonEmptyPlan: true,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PostApplyPreRefresh: []plancheck.PlanCheck{
-				expectCheck{address: "module.this_month." + costGuardWarn, status: tfjson.CheckStatusPass},
-				expectCheck{address: "module.last_month." + costGuardWarn, status: tfjson.CheckStatusFail, problems: []string{
-					nearMonthlyBudget(february, 80000, "80", "CNY"),
-					fmt.Sprintf("Guance products near their budgets: Session Replay has cost %s CNY, %s%% of its budget of 10000 CNY.",
-						february.productText("Session Replay"), usedPercent(february.byProduct["Session Replay"], 10000)),
+				expectCheck{address: "module.this_month." + costGuardCheck, status: tfjson.CheckStatusPass},
+				expectCheck{address: "module.last_month." + costGuardCheck, status: tfjson.CheckStatusFail, problems: []string{
+					fmt.Sprintf(`Guance budget "last month": spending from 2024-02-01 to 2024-02-29 is %s, %s of the budget of %s for `+
+						"2024-02-01 to 2024-02-29: it reaches the warn threshold of 80.0%% of the actual.\n"+
+						`Guance budget "last month": "Session Replay" spending from 2024-02-01 to 2024-02-29 is %s, %s of its budget of %s `+
+						"for 2024-02-01 to 2024-02-29: it reaches the warn threshold of 80.0%% of the actual.",
+						money(february.total), percent(percentOfRat(february.total, budget)), money(budget),
+						money(replay), percent(percentOfRat(replay, replayBudget)), money(replayBudget)),
 				}},
 				plancheck.ExpectKnownOutputValue("this_month", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"period": period(march), "total_billing_result": knownvalue.NumberExact(num(march.totalText())),
+					"period": period("2024-03-01", "2024-03-31"), "actual_billing_result": knownvalue.NumberExact(num(march.totalText())),
+					"status": knownvalue.StringExact("ok"),
 				})),
 				plancheck.ExpectKnownOutputValue("last_month", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"period": period(february), "total_billing_result": knownvalue.NumberExact(num(february.totalText())),
+					"period": period("2024-02-01", "2024-02-29"), "actual_billing_result": knownvalue.NumberExact(num(february.totalText())),
+					"status": knownvalue.StringExact("warn"),
 				})),
 			},
 		},
@@ -639,28 +540,33 @@ func (e expectCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 	resp.Error = fmt.Errorf("the plan has no result for %s", e.address)
 }
 
-// expectMonthToDateAtPlanTime asserts that the cost guard planned the month so far as of
-// the plan's own timestamp (plantimestamp()) on the billing day of zone, with that period's
-// exact total.
-type expectMonthToDateAtPlanTime struct {
+// expectMonthAtPlanTime asserts that the cost guard planned the whole month of the plan's own
+// timestamp (plantimestamp()) on the billing day of zone, read up to the day before: that
+// stretch's exact total, or 0 on the month's first day.
+type expectMonthAtPlanTime struct {
 	t    *testing.T
 	zone *time.Location
 }
 
-func (e expectMonthToDateAtPlanTime) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+func (e expectMonthAtPlanTime) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	planned, err := time.Parse(time.RFC3339, req.Plan.Timestamp)
 	if err != nil {
 		resp.Error = fmt.Errorf("plan timestamp %q: %w", req.Plan.Timestamp, err)
 		return
 	}
 	today := planned.In(e.zone)
-	want := simSpend(e.t, today.Format("2006-01-02")[:8]+"01", today.Format(time.DateOnly))
-	period, total := plannedOutput(req.Plan, "period"), plannedOutput(req.Plan, "total_billing_result")
-	wantPeriod := map[string]any{"start_date": want.start, "end_date": want.end}
+	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1)
+	wantTotal := "0"
+	if yesterday := today.AddDate(0, 0, -1); yesterday.Month() == today.Month() {
+		wantTotal = simSpend(e.t, first.Format(time.DateOnly), yesterday.Format(time.DateOnly)).totalText()
+	}
+	period, total := plannedOutput(req.Plan, "period"), plannedOutput(req.Plan, "actual_billing_result")
+	wantPeriod := map[string]any{"start_date": first.Format(time.DateOnly), "end_date": last.Format(time.DateOnly)}
 	gotTotal, ok := total.(json.Number)
-	if !ok || fmt.Sprint(period) != fmt.Sprint(wantPeriod) || num(gotTotal.String()).Cmp(num(want.totalText())) != 0 {
+	if !ok || fmt.Sprint(period) != fmt.Sprint(wantPeriod) || num(gotTotal.String()).Cmp(num(wantTotal)) != 0 {
 		resp.Error = fmt.Errorf("planned period %v with total %v at plan time %s; want %v with total %s",
-			period, total, req.Plan.Timestamp, wantPeriod, want.totalText())
+			period, total, req.Plan.Timestamp, wantPeriod, wantTotal)
 	}
 }
 
@@ -669,4 +575,79 @@ func plannedOutput(plan *tfjson.Plan, name string) any {
 		return c.After
 	}
 	return nil
+}
+
+// budgetFixture is the plan the module, the OPA recipe (scripts/policy-test.sh) and the cost
+// summary are tested to agree on; scripts/budget-fixture.sh regenerates it.
+const budgetFixture = examplesDir + "/ci/testdata/budget-plan.json"
+
+// The module, planned now with the fixture's variables, decides as the fixture records: the
+// provider's status, its block message as the postcondition's, and its warnings as the check's.
+func TestTheModuleDecidesAsTheBudgetFixtureRecords(t *testing.T) {
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(readFile(t, budgetFixture)), &plan); err != nil {
+		t.Fatal(err)
+	}
+	var decision map[string]any
+	for _, r := range plan.PriorState.Values.RootModule.Resources {
+		if r.Address == "data.guance_billing_budget.month" {
+			decision = r.AttributeValues
+		}
+	}
+	if decision == nil || decision["status"] != "block" {
+		t.Fatalf("the fixture holds no blocked budget read (status %v): run scripts/budget-fixture.sh", decision["status"])
+	}
+	var recorded []string
+	for _, c := range plan.Checks {
+		if c.Address.ToDisplay == "data.guance_billing_budget.month" && c.Status == tfjson.CheckStatusFail {
+			for _, inst := range c.Instances {
+				for _, p := range inst.Problems {
+					recorded = append(recorded, p.Message)
+				}
+			}
+		}
+	}
+	blockMessage, _ := decision["block_message"].(string)
+	if !slices.Equal(recorded, []string{blockMessage}) {
+		t.Fatalf("the fixture's postcondition failed with %q, not its budget's block_message %q", recorded, blockMessage)
+	}
+	variables := config.Variables{}
+	for name, v := range plan.Variables {
+		switch value := v.Value.(type) {
+		case string:
+			variables[name] = config.StringVariable(value)
+		case json.Number:
+			variables[name] = config.StringVariable(value.String())
+		case float64:
+			variables[name] = config.StringVariable(strconv.FormatFloat(value, 'f', -1, 64))
+		case nil, map[string]any, []any: // defaults, and daily_limits below
+		default:
+			t.Fatalf("the fixture's variable %s is a %T, which this test does not pass on", name, value)
+		}
+	}
+	limits, _ := plan.Variables["daily_limits"].Value.(map[string]any)
+	daily := map[string]config.Variable{}
+	for product, limit := range limits {
+		daily[product] = config.StringVariable(fmt.Sprint(limit))
+	}
+	variables["daily_limits"] = config.MapVariable(daily)
+	resource.UnitTest(t, costGuardCase(t, resource.TestStep{
+		ConfigVariables: variables,
+		ExpectError:     errorLike("Resource postcondition failed", blockMessage),
+	}, resource.TestStep{
+		// The same day within budget: the check alone reports the warnings, as the module
+		// does when nothing blocks.
+		ConfigVariables: config.Variables{"as_of": variables["as_of"], "daily_limits": variables["daily_limits"]},
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			expectCheck{address: costGuardCheck, status: tfjson.CheckStatusFail, problems: []string{
+				overDailyLimit(t, "Log", 800),
+			}},
+		}},
+	}))
+	for _, f := range decision["findings"].([]any) {
+		finding, _ := f.(map[string]any)
+		if finding["action"] == "warn" && !strings.Contains(fmt.Sprint(decision["warn_message"]), fmt.Sprint(finding["message"])) {
+			t.Errorf("the fixture's warn_message lacks the finding %q", finding["message"])
+		}
+	}
 }

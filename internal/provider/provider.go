@@ -38,6 +38,7 @@ const (
 	EnvEndpoint       = "GUANCE_ENDPOINT"
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
 	EnvSharedPacing   = "GUANCE_SHARED_PACING"
+	EnvCurrency       = "GUANCE_CURRENCY"
 )
 
 // NewServer returns the protocol server for a release version: the framework's server, with
@@ -74,6 +75,7 @@ type providerModel struct {
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
+	Currency          types.String `tfsdk:"currency"`
 }
 
 func (p *guanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -148,6 +150,14 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`false`), then `true`.",
 				Optional: true,
 			},
+			"currency": schema.StringAttribute{
+				MarkdownDescription: "The currency the workspace's site bills in, as " + guance.CurrencyRule + ", written after " +
+					"every amount in the provider's messages (a budget's findings). The API reports no currency, so the " +
+					"provider does not guess one: without it, amounts are written bare. It changes no value in state. " +
+					"Defaults to the `" + EnvCurrency + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{currencyValidator},
+			},
 		},
 	}
 }
@@ -157,6 +167,8 @@ type providerData struct {
 	client *guance.Client
 	// now is the provider's clock.
 	now func() time.Time
+	// currency is the one the configuration states, for messages; "" when none.
+	currency guance.Currency
 	// unknownConfig names the attribute that was unknown at plan time, when one was: there is
 	// no client then.
 	unknownConfig string
@@ -178,7 +190,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}{
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
-		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -208,6 +220,10 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
+	currency, diags := resolveCurrency(cfg.Currency)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
@@ -234,7 +250,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if now == nil {
 		now = time.Now
 	}
-	data := &providerData{client: client, now: now}
+	data := &providerData{client: client, now: now, currency: currency}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
 }
@@ -304,6 +320,21 @@ func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
 	return on, diags
 }
 
+// resolveCurrency is the currency attribute (checked by the schema), else the environment's,
+// else none.
+func resolveCurrency(v types.String) (guance.Currency, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.IsNull() {
+		return guance.Currency(v.ValueString()), diags
+	}
+	currency, err := guance.ParseCurrency(os.Getenv(EnvCurrency))
+	if err != nil {
+		diags.AddError("Invalid "+EnvCurrency, fmt.Sprintf("The environment variable %s: %s. Set it to the code of the "+
+			"currency your site bills in, or unset it to write amounts bare.", EnvCurrency, err))
+	}
+	return currency, diags
+}
+
 // durationOr is the duration v holds (checked by the schema), or def when v is null.
 func durationOr(v types.String, def time.Duration) time.Duration {
 	if v.IsNull() {
@@ -325,7 +356,7 @@ func firstSet(values ...string) string {
 func (p *guanceProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *guanceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource}
+	return []func() datasource.DataSource{newBillingDetailsDataSource, newBillingBalanceDataSource, newBillingForecastDataSource, newBillingBudgetDataSource}
 }
 
 func (p *guanceProvider) Functions(context.Context) []func() function.Function {

@@ -62,6 +62,12 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
   max_read_time = "-3m"
 }`, []string{"Invalid duration", `"-3m" is not a positive duration`},
 		},
+		"a currency that is not an ISO code": {
+			`provider "guance" {
+  access_token = "x"
+  currency     = "rmb"
+}`, []string{"Invalid currency", `currency: "rmb" is not a currency; write an ISO 4217 code of three capital letters`},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -176,4 +182,11 @@ func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {
 	t.Setenv(EnvSharedPacing, "sometimes")
 	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
 		"Invalid GUANCE_SHARED_PACING", `The environment variable GUANCE_SHARED_PACING is "sometimes", which is not a boolean`)
+}
+
+func TestProviderRefusesACurrencyVariableThatIsNotAnISOCode(t *testing.T) {
+	t.Setenv(EnvAccessToken, "x")
+	t.Setenv(EnvCurrency, "yuan")
+	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
+		"Invalid GUANCE_CURRENCY", `The environment variable GUANCE_CURRENCY: "yuan" is not a currency`)
 }

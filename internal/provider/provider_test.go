@@ -36,7 +36,7 @@ var liveEnv = map[string]string{}
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing} {
+	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvCurrency} {
 		liveEnv[v] = os.Getenv(v)
 		_ = os.Unsetenv(v)
 	}

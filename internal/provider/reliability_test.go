@@ -24,17 +24,20 @@ type perCommand struct {
 	tune func(*guance.Config)
 	// gap is waited before a command when the one before it sent requests, so that a
 	// simulator's rate window judges each command alone.
-	gap    time.Duration
-	starts []int // the simulator's request count when each command started
+	gap time.Duration
+	// starts holds the simulator's request counts per path when each command started.
+	starts []map[string]int
 }
 
 func (c *perCommand) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"guance": func() (tfprotov6.ProviderServer, error) {
-			if n := len(c.starts); n > 0 && c.sim.Requests() > c.starts[n-1] {
+			if n := len(c.starts); n > 0 && c.sim.Requests() > c.starts[n-1][guancesim.PathDetailList] {
 				time.Sleep(c.gap)
 			}
-			c.starts = append(c.starts, c.sim.Requests())
+			c.starts = append(c.starts, map[string]int{
+				guancesim.PathDetailList: c.sim.Requests(), guancesim.PathBalance: c.sim.RequestsTo(guancesim.PathBalance),
+			})
 			return newFastReadServer(&guanceProvider{version: "test", tuneClient: c.tune}), nil
 		},
 	}
@@ -43,14 +46,23 @@ func (c *perCommand) factories() map[string]func() (tfprotov6.ProviderServer, er
 // requests is how many billing requests each command that sent any sent.
 func (c *perCommand) requests() []int {
 	var out []int
+	for _, n := range c.requestsTo(guancesim.PathDetailList) {
+		if n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// requestsTo is how many requests to path each command sent, in the order of the commands.
+func (c *perCommand) requestsTo(path string) []int {
+	out := make([]int, len(c.starts))
 	for i, start := range c.starts {
-		end := c.sim.Requests()
+		end := c.sim.RequestsTo(path)
 		if i+1 < len(c.starts) {
-			end = c.starts[i+1]
+			end = c.starts[i+1][path]
 		}
-		if end > start {
-			out = append(out, end-start)
-		}
+		out[i] = end - start[path]
 	}
 	return out
 }

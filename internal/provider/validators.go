@@ -52,6 +52,11 @@ var (
 			return nil
 		},
 	}
+	currencyValidator = stringCheck{
+		description: "must be " + guance.CurrencyRule,
+		summary:     "Invalid currency",
+		check:       func(s string) error { _, err := guance.ParseCurrency(s); return err },
+	}
 	dateValidator = stringCheck{
 		description: "must be a calendar date written YYYY-MM-DD or YYYYMMDD",
 		summary:     "Invalid date",
@@ -83,3 +88,42 @@ var timeZoneValidator = stringCheck{
 	summary:     "Invalid time zone",
 	check:       func(s string) error { _, err := guance.ParseBillingZone(s); return err },
 }
+
+// numberAbove refuses a number below a floor (zero), or at it unless zero is allowed: a
+// negative budget or percent would make a guard that never fires, or always does.
+type numberAbove struct {
+	summary   string
+	allowZero bool
+	// advice says what to write instead.
+	advice string
+}
+
+func (v numberAbove) Description(context.Context) string {
+	if v.allowZero {
+		return "must be 0 or more"
+	}
+	return "must be more than 0"
+}
+
+func (v numberAbove) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v numberAbove) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	if n.Sign() > 0 || (v.allowZero && n.Sign() == 0) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, v.summary,
+		fmt.Sprintf("%s is %s, but it %s: %s.", req.Path, n.Text('f', -1), v.Description(ctx), v.advice))
+}
+
+var (
+	budgetAmountValidator = numberAbove{summary: "Invalid budget amount",
+		advice: "a budget is the most a period may cost; leave it out to set none"}
+	percentValidator = numberAbove{summary: "Invalid threshold percent",
+		advice: "a threshold fires when its basis reaches this percent of the amount, so 80 warns from 80%"}
+	dailyLimitValidator = numberAbove{summary: "Invalid daily limit", allowZero: true,
+		advice: "a daily limit is the most a product's latest complete day may cost"}
+)

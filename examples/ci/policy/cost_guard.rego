@@ -2,109 +2,109 @@
 # title: Guance budgets over a Terraform plan
 # description: |
 #   Reads the JSON plan (terraform show -json) of a configuration that reads
-#   guance_billing_details, and denies it when the spending read during the plan is over the
-#   budgets in data.guance_budgets: "monthly" for the total, "products" per product_detail;
-#   and, when it reads guance_billing_balance, when the balance is below "balance_floor".
-#   Its messages print amounts followed by "currency" (such as "CNY"), or bare without it.
-#   It warns when a guance_billing_forecast read is forecast over "monthly", when its latest
-#   day costs more than "spike_ratio" times the days before it, and when a product budget
-#   names an item that a details read's period never billed (a misspelt key never trips).
-#   The budgets live with the policy, apart from the Terraform code they govern.
+#   guance_billing_budget, in the root module or a child module, and acts on the decision
+#   the provider made while planning: each block finding denies the plan, each warn finding
+#   warns, with the finding's own message. It never recomputes a budget. It fails closed: a
+#   budget whose decision the plan does not hold (a read deferred to the apply, a read that
+#   never happened, a status it does not know) is denied, and so is a plan with no budget.
 package guance.cost_guard
 
-# Every read of a data source of this type during the plan, in the root module or a child
-# module.
-reads(type) := {read |
+# Every guance_billing_budget read during the plan, in the root module or a child module.
+budget_reads := {read |
 	walk(object.get(input, ["prior_state", "values", "root_module"], {}), [_, read])
 	read.mode == "data"
-	read.type == type
+	read.type == "guance_billing_budget"
 }
 
-billing_reads := reads("guance_billing_details")
-
-# An amount followed by the budgets' "currency", an ISO 4217 code such as "CNY", or bare
-# without one: the Guance API reports no currency, so the policy states none of its own.
-money(amount) := sprintf("%v %s", [amount, data.guance_budgets.currency]) if {
-	data.guance_budgets.currency != ""
-} else := sprintf("%v", [amount])
+statuses := {"ok", "warn", "block"}
 
 deny contains msg if {
-	some read in billing_reads
-	read.values.total_billing_result > data.guance_budgets.monthly
-	msg := sprintf("%s: Guance spending from %s to %s is %s, over the budget of %s.", [
-		read.address, read.values.start_date, read.values.end_date,
-		money(read.values.total_billing_result), money(data.guance_budgets.monthly),
+	some read in budget_reads
+	some finding in object.get(read.values, "findings", [])
+	finding.action == "block"
+	msg := sprintf("%s: %s", [read.address, finding.message])
+}
+
+warn contains msg if {
+	some read in budget_reads
+	some finding in object.get(read.values, "findings", [])
+	finding.action == "warn"
+	msg := sprintf("%s: %s", [read.address, finding.message])
+}
+
+# A status the policy does not know, or none (null, or missing from a plan written by another
+# provider version), is no decision: deny rather than pass.
+deny contains msg if {
+	some read in budget_reads
+	not object.get(read.values, "status", null) in statuses
+	msg := sprintf("%s: the plan holds no budget decision (status is %v), so it cannot be judged: plan again with this provider version.", [
+		read.address, object.get(read.values, "status", null),
 	])
 }
 
+# A block status must come with its block findings, or the plan would be denied without a
+# reason; and findings must agree with the status.
 deny contains msg if {
-	some read in billing_reads
-	some product, budget in object.get(data.guance_budgets, "products", {})
-	spend := object.get(read.values.totals_by_product, product, 0)
-	spend > budget
-	msg := sprintf("%s: %s has cost %s from %s to %s, over its budget of %s.", [
-		read.address, product, money(spend), read.values.start_date, read.values.end_date, money(budget),
-	])
+	some read in budget_reads
+	read.values.status == "block"
+	count([f | some f in object.get(read.values, "findings", []); f.action == "block"]) == 0
+	msg := sprintf("%s: the budget's status is block, but it holds no block finding to say why.", [read.address])
 }
 
-# Without a balance_floor in the budgets, the balance is not judged.
-deny contains msg if {
-	some read in reads("guance_billing_balance")
-	read.values.total_balance < data.guance_budgets.balance_floor
-	msg := sprintf("%s: the Guance account balance is %s, below the floor of %s.", [
-		read.address, money(read.values.total_balance), money(data.guance_budgets.balance_floor),
-	])
-}
-
-# A read whose period is unknown while planning (timestamp(), or a value from a resource not
-# yet created) happens during the apply: the plan holds no figures to judge.
+# A read whose arguments are unknown while planning (a period from timestamp(), or a value
+# from a resource not yet created) happens during the apply: the plan holds no decision.
 deny contains msg if {
 	some change in input.resource_changes
-	change.type == "guance_billing_details"
-	change.change.actions == ["read"]
-	msg := sprintf("%s is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp().", [change.address])
+	change.type == "guance_billing_budget"
+	"read" in change.change.actions
+	msg := sprintf("%s is read only during the apply, so its budget cannot be decided in the plan: compute its period from plantimestamp(), not timestamp(), and its amounts from values known while planning.", [change.address])
 }
 
+# A budget in the configuration that the plan neither read nor deferred: the plan stopped
+# before reading it, and nothing was decided.
+deny contains msg if {
+	some address in configured_budgets
+	not address in decided_or_deferred
+	msg := sprintf("%s is in the configuration, but the plan holds no read of it, so its budget was not decided: see terraform plan's errors.", [address])
+}
+
+# A plan with no budget at all is not a plan this policy can pass.
+deny contains msg if {
+	count(budget_reads) == 0
+	count(configured_budgets) == 0
+	msg := "The plan reads no guance_billing_budget, so there is no budget decision to judge: add one (the cost-guard module has it), or do not gate this plan on budgets."
+}
+
+# The configuration's budget addresses, with their module path and without instance keys.
+configured_budgets contains address if {
+	walk(object.get(input, ["configuration", "root_module"], {}), [path, module])
+	some resource in object.get(module, "resources", [])
+	resource.mode == "data"
+	resource.type == "guance_billing_budget"
+	address := concat("", array.concat([sprintf("module.%s.", [path[i + 1]]) | some i, step in path; step == "module_calls"], [resource.address]))
+}
+
+decided_or_deferred contains unindexed(read.address) if some read in budget_reads
+
+decided_or_deferred contains unindexed(change.address) if {
+	some change in input.resource_changes
+	change.type == "guance_billing_budget"
+}
+
+# unindexed drops instance keys: module.a["x"].data.t.n[0] is module.a.data.t.n.
+unindexed(address) := regex.replace(address, `\[[^\]]*\]`, "")
+
+# The plan's decision: the highest status among its budgets, as the module acts on it.
+status := "block" if {
+	count(deny) > 0
+} else := "warn" if {
+	count(warn) > 0
+} else := "ok"
+
 # Failed check blocks are warnings in Terraform; they stay warnings here.
-warn contains problem.message if {
+check_warnings contains problem.message if {
 	some check in input.checks
 	check.status == "fail"
 	some instance in check.instances
 	some problem in instance.problems
-}
-
-forecast_reads := reads("guance_billing_forecast")
-
-# A forecast is a projection, not money spent: it warns. A null forecast (no complete day of
-# the period yet) is not a number, so it is never over.
-warn contains msg if {
-	some read in forecast_reads
-	is_number(read.values.forecast_billing_result)
-	read.values.forecast_billing_result > data.guance_budgets.monthly
-	msg := sprintf("%s: Guance spending from %s to %s is forecast at %s at the run rate of %s a day, over the budget of %s.", [
-		read.address, read.values.start_date, read.values.end_date,
-		money(read.values.forecast_billing_result), money(read.values.daily_run_rate), money(data.guance_budgets.monthly),
-	])
-}
-
-# Without a spike_ratio in the budgets, spikes are not judged.
-warn contains msg if {
-	some read in forecast_reads
-	is_number(read.values.latest_day_ratio)
-	read.values.latest_day_ratio > data.guance_budgets.spike_ratio
-	msg := sprintf("%s: Guance spending on %s was %s, %v times the daily mean of the days before it, over the spike ratio of %v.", [
-		read.address, read.values.as_of, money(read.values.latest_day_billing_result),
-		read.values.latest_day_ratio, data.guance_budgets.spike_ratio,
-	])
-}
-
-# A budget key that the period never billed: lookup gives 0, so its budget never trips.
-warn contains msg if {
-	some read in billing_reads
-	billed := {item | some item in object.get(read.values, "billed_product_details", [])}
-	some product, _ in object.get(data.guance_budgets, "products", {})
-	not product in billed
-	msg := sprintf("%s: the budget for %q matches no item billed from %s to %s; check its spelling against billed_product_details.", [
-		read.address, product, read.values.start_date, read.values.end_date,
-	])
 }

@@ -2,136 +2,87 @@ package guance.cost_guard_test
 
 import data.guance.cost_guard
 
-budgets := {"monthly": 1000, "products": {"Log": 500, "Session Replay": 100}, "currency": "CNY"}
-
-# A plan that read March 2024, with these values, in the root module.
-plan_with(values) := {"prior_state": {"values": {"root_module": {"resources": [{
-	"address": "data.guance_billing_details.month",
+# A budget read with these values, at address, in the root module.
+read(address, values) := {
+	"address": address,
 	"mode": "data",
-	"type": "guance_billing_details",
-	"values": object.union({"start_date": "2024-03-01", "end_date": "2024-03-31"}, values),
-}]}}}}
-
-test_within_budgets_is_allowed if {
-	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 999.99, "totals_by_product": {"Log": 499.99}})
-		with data.guance_budgets as budgets
+	"type": "guance_billing_budget",
+	"values": values,
 }
 
-# Amounts compare as the decimals they are: a spend equal to the budget is within it.
-test_spend_equal_to_budget_is_allowed if {
-	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 1000.00, "totals_by_product": {"Log": 500.0}})
-		with data.guance_budgets as budgets
+finding(action, message) := {"action": action, "basis": "actual", "scope": "total", "message": message}
+
+plan_with(resources) := {"prior_state": {"values": {"root_module": {"resources": resources}}}}
+
+month := "data.guance_billing_budget.month"
+
+test_an_ok_budget_is_allowed_without_warnings if {
+	p := plan_with([read(month, {"status": "ok", "findings": []})])
+	count(cost_guard.deny) == 0 with input as p
+	count(cost_guard.warn) == 0 with input as p
+	cost_guard.status == "ok" with input as p
 }
 
-test_total_over_budget_by_a_cent_is_denied if {
-	cost_guard.deny == {"data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 1000.01 CNY, over the budget of 1000 CNY."} with input as plan_with({"total_billing_result": 1000.01, "totals_by_product": {}})
-		with data.guance_budgets as budgets
+test_warn_findings_warn_with_their_messages_and_allow if {
+	p := plan_with([read(month, {"status": "warn", "findings": [finding("warn", "near it"), finding("warn", "a daily limit")]})])
+	count(cost_guard.deny) == 0 with input as p
+	cost_guard.warn == {"data.guance_billing_budget.month: near it", "data.guance_billing_budget.month: a daily limit"} with input as p
+	cost_guard.status == "warn" with input as p
 }
 
-test_product_over_budget_is_denied_by_name if {
-	cost_guard.deny == {"data.guance_billing_details.month: Session Replay has cost 100.5 CNY from 2024-03-01 to 2024-03-31, over its budget of 100 CNY."} with input as plan_with({"total_billing_result": 600.5, "totals_by_product": {"Log": 500, "Session Replay": 100.5}})
-		with data.guance_budgets as budgets
+test_block_findings_deny_with_their_messages if {
+	p := plan_with([read(month, {"status": "block", "findings": [finding("warn", "near it"), finding("block", "over it")]})])
+	cost_guard.deny == {"data.guance_billing_budget.month: over it"} with input as p
+	cost_guard.warn == {"data.guance_billing_budget.month: near it"} with input as p
+	cost_guard.status == "block" with input as p
 }
 
-test_product_without_records_counts_as_zero if {
-	count(cost_guard.deny) == 0 with input as plan_with({"total_billing_result": 0, "totals_by_product": {}})
-		with data.guance_budgets as budgets
+test_reads_in_child_modules_are_judged if {
+	p := {"prior_state": {"values": {"root_module": {"child_modules": [{"resources": [
+		read("module.this_month.data.guance_billing_budget.month", {"status": "block", "findings": [finding("block", "over it")]}),
+	]}]}}}}
+	cost_guard.deny == {"module.this_month.data.guance_billing_budget.month: over it"} with input as p
 }
 
-test_reads_in_child_modules_are_checked if {
-	child := {"prior_state": {"values": {"root_module": {"child_modules": [{"resources": [{
-		"address": "module.guard.data.guance_billing_details.month",
-		"mode": "data",
-		"type": "guance_billing_details",
-		"values": {"start_date": "2024-03-01", "end_date": "2024-03-31", "total_billing_result": 2000, "totals_by_product": {}},
-	}]}]}}}}
-	cost_guard.deny == {"module.guard.data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 2000 CNY, over the budget of 1000 CNY."} with input as child
-		with data.guance_budgets as budgets
+# Fail closed: what is not a known decision is denied, never passed.
+test_an_unknown_or_missing_status_is_denied if {
+	every values in [{"findings": []}, {"status": null, "findings": []}, {"status": "fine", "findings": []}] {
+		count(cost_guard.deny) == 1 with input as plan_with([read(month, values)])
+		cost_guard.status == "block" with input as plan_with([read(month, values)])
+	}
 }
 
-test_read_deferred_to_apply_is_denied if {
-	deferred := {"resource_changes": [{
-		"address": "data.guance_billing_details.month",
-		"mode": "data",
-		"type": "guance_billing_details",
-		"change": {"actions": ["read"]},
-	}]}
-	cost_guard.deny == {"data.guance_billing_details.month is read only during the apply, so its spending cannot be checked in the plan: compute its period from plantimestamp(), not timestamp()."} with input as deferred
-		with data.guance_budgets as budgets
+test_a_block_status_without_a_block_finding_is_denied if {
+	cost_guard.deny == {"data.guance_billing_budget.month: the budget's status is block, but it holds no block finding to say why."} with input as plan_with([read(month, {"status": "block", "findings": []})])
 }
 
-# A plan that read the account's balance, with this total.
-plan_with_balance(total) := {"prior_state": {"values": {"root_module": {"resources": [{
-	"address": "data.guance_billing_balance.account",
-	"mode": "data",
-	"type": "guance_billing_balance",
-	"values": {"total_balance": total},
-}]}}}}
-
-test_balance_below_floor_is_denied if {
-	cost_guard.deny == {"data.guance_billing_balance.account: the Guance account balance is 499.99 CNY, below the floor of 500 CNY."} with input as plan_with_balance(499.99)
-		with data.guance_budgets as object.union(budgets, {"balance_floor": 500})
+test_a_read_deferred_to_apply_is_denied if {
+	deferred := {
+		"configuration": {"root_module": {"resources": [{"address": month, "mode": "data", "type": "guance_billing_budget"}]}},
+		"resource_changes": [{"address": month, "mode": "data", "type": "guance_billing_budget", "change": {"actions": ["read"]}}],
+	}
+	cost_guard.deny == {"data.guance_billing_budget.month is read only during the apply, so its budget cannot be decided in the plan: compute its period from plantimestamp(), not timestamp(), and its amounts from values known while planning."} with input as deferred
 }
 
-test_balance_at_floor_is_allowed if {
-	count(cost_guard.deny) == 0 with input as plan_with_balance(500)
-		with data.guance_budgets as object.union(budgets, {"balance_floor": 500})
+test_a_configured_budget_the_plan_never_read_is_denied if {
+	p := {"configuration": {"root_module": {"module_calls": {"guard": {"module": {"resources": [
+		{"address": month, "mode": "data", "type": "guance_billing_budget"},
+	]}}}}}}
+	cost_guard.deny == {"module.guard.data.guance_billing_budget.month is in the configuration, but the plan holds no read of it, so its budget was not decided: see terraform plan's errors."} with input as p
 }
 
-test_balance_without_floor_is_not_judged if {
-	count(cost_guard.deny) == 0 with input as plan_with_balance(0)
-		with data.guance_budgets as budgets
+test_a_configured_budget_read_under_an_instance_key_is_decided if {
+	p := {
+		"configuration": {"root_module": {"module_calls": {"guard": {"module": {"resources": [
+			{"address": month, "mode": "data", "type": "guance_billing_budget"},
+		]}}}}},
+		"prior_state": {"values": {"root_module": {"child_modules": [{"resources": [
+			read("module.guard[\"a\"].data.guance_billing_budget.month", {"status": "ok", "findings": []}),
+		]}]}}},
+	}
+	count(cost_guard.deny) == 0 with input as p
 }
 
-test_failed_checks_are_warnings if {
-	checks := {"checks": [
-		{"status": "pass", "instances": [{"status": "pass"}]},
-		{"status": "fail", "instances": [{"status": "fail", "problems": [{"message": "near the budget"}]}]},
-	]}
-	cost_guard.warn == {"near the budget"} with input as checks
-	count(cost_guard.deny) == 0 with input as checks with data.guance_budgets as budgets
-}
-
-# A plan that read a forecast of March 2024 as of the 15th, with these values.
-plan_with_forecast(values) := {"prior_state": {"values": {"root_module": {"resources": [{
-	"address": "data.guance_billing_forecast.month",
-	"mode": "data",
-	"type": "guance_billing_forecast",
-	"values": object.union({"start_date": "2024-03-01", "end_date": "2024-03-31", "as_of": "2024-03-15"}, values),
-}]}}}}
-
-test_forecast_over_budget_warns_without_denying if {
-	forecast := plan_with_forecast({"forecast_billing_result": 1000.01, "daily_run_rate": 31.5, "latest_day_ratio": 1})
-	cost_guard.warn == {"data.guance_billing_forecast.month: Guance spending from 2024-03-01 to 2024-03-31 is forecast at 1000.01 CNY at the run rate of 31.5 CNY a day, over the budget of 1000 CNY."} with input as forecast
-		with data.guance_budgets as budgets
-	count(cost_guard.deny) == 0 with input as forecast with data.guance_budgets as budgets
-}
-
-test_forecast_at_budget_and_null_forecast_do_not_warn if {
-	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": 1000, "latest_day_ratio": null})
-		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
-	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": null, "latest_day_ratio": null})
-		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
-}
-
-test_spike_over_ratio_warns if {
-	cost_guard.warn == {"data.guance_billing_forecast.month: Guance spending on 2024-03-15 was 95 CNY, 3.000001 times the daily mean of the days before it, over the spike ratio of 3."} with input as plan_with_forecast({"forecast_billing_result": 10, "latest_day_billing_result": 95, "latest_day_ratio": 3.000001})
-		with data.guance_budgets as object.union(budgets, {"spike_ratio": 3})
-}
-
-test_spike_without_ratio_in_budgets_is_not_judged if {
-	count(cost_guard.warn) == 0 with input as plan_with_forecast({"forecast_billing_result": 10, "latest_day_ratio": 50})
-		with data.guance_budgets as budgets
-}
-
-test_budget_key_never_billed_warns if {
-	read := plan_with({"total_billing_result": 10, "totals_by_product": {"Log": 10}, "billed_product_details": ["Log", "Metric"]})
-	cost_guard.warn == {"data.guance_billing_details.month: the budget for \"Session Replay\" matches no item billed from 2024-03-01 to 2024-03-31; check its spelling against billed_product_details."} with input as read
-		with data.guance_budgets as budgets
-}
-
-# Without a currency in the budgets, amounts print bare: the policy does not guess one.
-test_amounts_print_bare_without_a_currency if {
-	cost_guard.deny == {"data.guance_billing_details.month: Guance spending from 2024-03-01 to 2024-03-31 is 1000.01, over the budget of 1000."} with input as plan_with({"total_billing_result": 1000.01, "totals_by_product": {}})
-		with data.guance_budgets as object.remove(budgets, ["currency"])
+test_a_plan_without_a_budget_is_denied if {
+	count(cost_guard.deny) == 1 with input as {"prior_state": {"values": {"root_module": {"resources": []}}}}
 }
