@@ -38,6 +38,7 @@ const (
 	EnvEndpoint       = "GUANCE_ENDPOINT"
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
 	EnvSharedPacing   = "GUANCE_SHARED_PACING"
+	EnvSharedReadTTL  = "GUANCE_SHARED_READ_TTL"
 	EnvCurrency       = "GUANCE_CURRENCY"
 )
 
@@ -75,6 +76,7 @@ type providerModel struct {
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
+	SharedReadTTL     types.String `tfsdk:"shared_read_ttl"`
 	Currency          types.String `tfsdk:"currency"`
 }
 
@@ -150,6 +152,20 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`false`), then `true`.",
 				Optional: true,
 			},
+			"shared_read_ttl": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long a successful answer of the billing detail list or the balance is "+
+					"served to the other provider processes on this machine that use the same access token and site and make "+
+					"the identical request (the same endpoint, period and query), as a Go duration such as `60s`; `0` turns "+
+					"this off. Within it, such a process gets the answer with no request, and one that asks while the first "+
+					"is still reading waits for it instead of sending its own: thirty stacks of Terragrunt `run-all` reading "+
+					"the same month send one request, not thirty. The answer is kept as the API sent it, in a file readable "+
+					"only by this user in the user's cache directory (`terraform-provider-guance/reads/`), named by a hash; "+
+					"the token is never written. A failed read is never kept, and a damaged file is ignored. At most `%s`. "+
+					"Defaults to the `%s` environment variable, then `%s`.", formatDuration(guance.MaxSharedReadTTL),
+					EnvSharedReadTTL, formatDuration(guance.DefaultSharedReadTTL)),
+				Optional:   true,
+				Validators: []validator.String{sharedReadTTLValidator},
+			},
 			"currency": schema.StringAttribute{
 				MarkdownDescription: "The currency the workspace's site bills in, as " + guance.CurrencyRule + ", written after " +
 					"every amount in the provider's messages (a budget's findings). The API reports no currency, so the " +
@@ -190,7 +206,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}{
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
-		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"currency", cfg.Currency},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
+		{"shared_read_ttl", cfg.SharedReadTTL}, {"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -220,6 +237,10 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
+	sharedReadTTL, diags := resolveSharedReadTTL(cfg.SharedReadTTL)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	currency, diags := resolveCurrency(cfg.Currency)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -227,15 +248,16 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
-		BaseURL:      baseURL,
-		Token:        token,
-		UserAgent:    fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
-		RateLimit:    int(cfg.RequestsPerMinute.ValueInt64()),
-		MaxAttempts:  int(cfg.MaxAttempts.ValueInt64()),
-		MaxRetryWait: maxWait,
-		MaxReadTime:  maxReadTime,
-		SharedPacing: sharedPacing,
-		Logger:       logger,
+		BaseURL:       baseURL,
+		Token:         token,
+		UserAgent:     fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
+		RateLimit:     int(cfg.RequestsPerMinute.ValueInt64()),
+		MaxAttempts:   int(cfg.MaxAttempts.ValueInt64()),
+		MaxRetryWait:  maxWait,
+		MaxReadTime:   maxReadTime,
+		SharedPacing:  sharedPacing,
+		SharedReadTTL: sharedReadTTL,
+		Logger:        logger,
 	}
 	if p.tuneClient != nil {
 		p.tuneClient(&clientCfg)
@@ -318,6 +340,26 @@ func resolveSharedPacing(v types.Bool) (bool, diag.Diagnostics) {
 				"to share pacing (the default).", EnvSharedPacing, env))
 	}
 	return on, diags
+}
+
+// resolveSharedReadTTL is the shared_read_ttl attribute (checked by the schema), else the
+// environment's, else the default.
+func resolveSharedReadTTL(v types.String) (time.Duration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.IsNull() {
+		ttl, _ := parseSharedReadTTL(v.ValueString())
+		return ttl, diags
+	}
+	env := os.Getenv(EnvSharedReadTTL)
+	if env == "" {
+		return guance.DefaultSharedReadTTL, diags
+	}
+	ttl, err := parseSharedReadTTL(env)
+	if err != nil {
+		diags.AddError("Invalid "+EnvSharedReadTTL, fmt.Sprintf("The environment variable %s: %s. Unset it for the "+
+			"default of %s.", EnvSharedReadTTL, err.Error(), formatDuration(guance.DefaultSharedReadTTL)))
+	}
+	return ttl, diags
 }
 
 // resolveCurrency is the currency attribute (checked by the schema), else the environment's,

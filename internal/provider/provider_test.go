@@ -36,10 +36,13 @@ var liveEnv = map[string]string{}
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvCurrency} {
+	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvSharedReadTTL, EnvCurrency} {
 		liveEnv[v] = os.Getenv(v)
 		_ = os.Unsetenv(v)
 	}
+	// Each test reads its own simulator afresh: answers shared between the tests' provider
+	// instances would hide the requests they count. The tests of the shared read cache set it.
+	_ = os.Setenv(EnvSharedReadTTL, "0")
 	dir, err := os.MkdirTemp("", "guance-cli-config")
 	if err != nil {
 		panic(err)
