@@ -338,7 +338,9 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	defer cancel()
 	bodyCtx, stall := context.WithCancelCause(reqCtx)
 	defer stall(nil)
-	req, err := http.NewRequestWithContext(bodyCtx, http.MethodGet, rawURL, nil)
+	// rawURL is the checked endpoint (CheckEndpoint) with the client's own path and query.
+	req, err := http.NewRequestWithContext(bodyCtx, http.MethodGet, rawURL, nil) //nolint:gosec // see above
+
 	if err != nil {
 		return "", err
 	}
@@ -350,7 +352,7 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
 	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
-	resp, err := c.http.Do(req)
+	resp, err := c.http.Do(req) //nolint:gosec // as NewRequestWithContext above
 	if err != nil {
 		var redirect *RedirectError
 		switch {
