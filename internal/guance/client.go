@@ -340,7 +340,6 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	defer stall(nil)
 	// rawURL is the checked endpoint (CheckEndpoint) with the client's own path and query.
 	req, err := http.NewRequestWithContext(bodyCtx, http.MethodGet, rawURL, nil) //nolint:gosec // see above
-
 	if err != nil {
 		return "", err
 	}
