@@ -230,44 +230,59 @@ const (
 	lookUnused                   // the cache cannot be used: read alone
 )
 
-// look is one look at key's entry under the lock: a fresh entry is served; else a live
-// booking of another's is waited for; else this read books the key under id. missed says why
-// an entry was not served, for the log.
-func (s *sharedReadCache) look(ctx context.Context, key, id string) (result lookResult, body []byte, age time.Duration, missed string) {
-	result, missed = lookUnused, ""
+// lookAt is what a look found: an entry's body and age, the booking to wait for, or why no
+// entry was served, for the log.
+type lookAt struct {
+	result lookResult
+	body   []byte
+	age    time.Duration
+	booker string // the id of the booking to wait for
+	missed string
+}
+
+// look is one look at key's entry under the lock: a fresh entry is served; else another's
+// live booking is waited for, unless this read already waited for an earlier one (waitedFor)
+// that ended without an entry; else this read books the key under id, leaving another's live
+// booking in place.
+func (s *sharedReadCache) look(ctx context.Context, key, id, waitedFor string) lookAt {
+	at := lookAt{result: lookUnused}
 	s.locked(ctx, func(now time.Time) error {
 		data, err := s.private.ReadFile(key+readEntryExt, s.maxEntryBody()+maxEntryHeader)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			missed = "no entry"
+			at.missed = "no entry"
 		case err != nil:
-			missed = "unreadable entry: " + err.Error()
+			at.missed = "unreadable entry: " + err.Error()
 			s.remove(key + readEntryExt)
 		default:
-			e, b, derr := decodeEntry(data, key)
+			e, body, derr := decodeEntry(data, key)
 			switch {
 			case derr != nil:
-				missed = "unusable entry: " + derr.Error()
+				at.missed = "unusable entry: " + derr.Error()
 				s.remove(key + readEntryExt)
 			case !e.fresh(now, s.ttl):
-				missed = "expired entry"
+				at.missed = "expired entry"
 				s.remove(key + readEntryExt)
 			default:
-				result, body, age = lookHit, b, max(now.Sub(e.stored), 0)
+				at.result, at.body, at.age = lookHit, body, max(now.Sub(e.stored), 0)
 				return nil
 			}
 		}
 		if b, ok := s.booking(key); ok && b.ID != id && time.Unix(0, b.Until).After(now) && !processGone(b.PID) {
-			result = lookWait
+			if waitedFor == "" || waitedFor == b.ID {
+				at.result, at.booker = lookWait, b.ID
+			} else {
+				at.result = lookBooked
+			}
 			return nil
 		}
 		if err := s.book(key, id, now); err != nil {
 			return err
 		}
-		result = lookBooked
+		at.result = lookBooked
 		return nil
 	})
-	return result, body, age, missed
+	return at
 }
 
 // renew extends this read's booking of key, if it still holds it.
@@ -496,9 +511,13 @@ func (b *bodyCapture) keep(p []byte) {
 func (c *Client) readShared(ctx context.Context, endpoint, path, rawURL, rawQuery string, newContent newContentDecoder) (answered, error) {
 	s := c.reads
 	key, id := s.key(path, rawQuery), newBookingID()
-	waitStart, wait, waited := time.Now(), readWaitFirst, false
+	waitStart, wait, waitedFor := time.Now(), readWaitFirst, ""
 	for {
-		result, body, age, missed := s.look(ctx, key, id)
+		// A read waits for one read in flight at most: when that one ends without an entry (it
+		// failed), this one reads for itself rather than queue behind the next, so that a
+		// failing API costs the waiters one read's time, not one each in turn.
+		at := s.look(ctx, key, id, waitedFor)
+		result, body, age, missed := at.result, at.body, at.age, at.missed
 		switch result {
 		case lookHit:
 			traceID, err := c.decodeCached(endpoint, body, newContent)
@@ -514,11 +533,11 @@ func (c *Client) readShared(ctx context.Context, endpoint, path, rawURL, rawQuer
 				map[string]any{"endpoint": endpoint, "shared_cache": "miss", "error": err.Error()})
 			return c.fetch(ctx, endpoint, rawURL, newContent, nil)
 		case lookWait:
-			if !waited {
-				waited = true
+			if waitedFor == "" {
 				c.cfg.Logger.Debug(ctx, "Guance API read waits for another process's identical read",
 					map[string]any{"endpoint": endpoint, "shared_cache": "wait"})
 			}
+			waitedFor = at.booker
 			if err := sleep(ctx, wait); err != nil {
 				return answered{}, err
 			}

@@ -170,17 +170,11 @@ func TestThirtyStacksReadingOneMonthSendOneRequestOfEach(t *testing.T) {
 		return
 	}
 	const test = "TestThirtyStacksReadingOneMonthSendOneRequestOfEach"
-	alone := runStacks(t, test, 30, false, false)
 	free := runStacks(t, test, 30, false, true)
 	limited := runStacks(t, test, 30, true, true)
-	t.Log(alone)
 	t.Log(free)
 	t.Log(limited)
-	t.Logf("wall against the limit / wall against no limit: %.2f× (both cached), %.2f× (no limit and no cache)",
-		float64(limited.wall)/float64(free.wall), float64(limited.wall)/float64(alone.wall))
-	if alone.billing != 30 || alone.balance != 30 || len(alone.problems) > 0 {
-		t.Errorf("%s %v; want 30 of each and no failure", alone, alone.problems)
-	}
+	t.Logf("wall against the limit / wall against no limit: %.2f×", float64(limited.wall)/float64(free.wall))
 	for _, m := range []manyStacks{free, limited} {
 		for _, p := range m.problems {
 			t.Error(p)
@@ -248,17 +242,17 @@ func TestAProcessKilledMidWriteNeverLeavesAnEntryThatIsServed(t *testing.T) {
 		if left, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(left) > 0 {
 			midWrite++
 		}
-		result, body, _, _ := s.look(context.Background(), key, fmt.Sprint("reader", try))
-		switch result {
+		at := s.look(context.Background(), key, fmt.Sprint("reader", try), "")
+		switch at.result {
 		case lookHit:
 			served++
-			if p := checkBigAnswer(body); p != "" {
+			if p := checkBigAnswer(at.body); p != "" {
 				t.Fatalf("try %d: an entry served after a kill mid-write is not a whole answer: %s", try, p)
 			}
 		case lookBooked:
 			s.unbook(context.Background(), key, fmt.Sprint("reader", try))
 		default:
-			t.Fatalf("try %d: look found %d", try, result)
+			t.Fatalf("try %d: look found %d", try, at.result)
 		}
 	}
 	t.Logf("50 writers killed at random points, %d of them mid-write (a temporary file left): %d times a whole entry was served, %d times none",
@@ -295,7 +289,7 @@ func writeEntriesUntilKilled(dir string) {
 	for i := 0; ; i++ {
 		id := fmt.Sprint("writer", i)
 		ctx := context.Background()
-		if result, _, _, _ := s.look(ctx, key, id); result == lookBooked || result == lookHit {
+		if at := s.look(ctx, key, id, ""); at.result == lookBooked || at.result == lookHit {
 			s.store(ctx, key, id, bigAnswer(i))
 		}
 	}

@@ -420,3 +420,33 @@ func deadPID(t *testing.T) int {
 	}
 	return gone.Process.Pid
 }
+
+// A read waits for one read in flight at most: when that one ended without an entry (it
+// failed) and another process has booked the key since, this read goes for itself, so that
+// a failing API costs the waiters one read's time, not one each in turn.
+func TestAReadWaitsForOneReadInFlightAtMost(t *testing.T) {
+	t.Parallel()
+	s := killTestCache(t.TempDir())
+	ctx := context.Background()
+	key := s.key(BalancePath, "")
+	if at := s.look(ctx, key, "first", ""); at.result != lookBooked {
+		t.Fatalf("the first read found %d, want to book", at.result)
+	}
+	at := s.look(ctx, key, "second", "")
+	if at.result != lookWait || at.booker != "first" {
+		t.Fatalf("the second read found %d booked by %q, want to wait for the first", at.result, at.booker)
+	}
+	if again := s.look(ctx, key, "second", "first"); again.result != lookWait {
+		t.Errorf("while the first read is in flight, the second found %d, want to wait still", again.result)
+	}
+	s.unbook(ctx, key, "first") // the first read failed
+	if at := s.look(ctx, key, "third", ""); at.result != lookBooked {
+		t.Fatalf("the third read found %d, want to book", at.result)
+	}
+	if at := s.look(ctx, key, "second", "first"); at.result != lookBooked {
+		t.Errorf("after the read it waited for failed, the second found %d, want to read for itself", at.result)
+	}
+	if b, _ := s.booking(key); b.ID != "third" {
+		t.Errorf("the booking is %q's, want the third's, left in place", b.ID)
+	}
+}
