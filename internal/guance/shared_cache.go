@@ -544,6 +544,8 @@ func (c *Client) readShared(ctx context.Context, endpoint, path, rawURL, rawQuer
 			wait = min(2*wait, readWaitMost)
 			continue
 		case lookUnused:
+			c.cfg.Logger.Debug(ctx, "Guance API read not shared: the shared read cache cannot be used; reading alone",
+				map[string]any{"endpoint": endpoint, "shared_cache": "unusable"})
 			return c.fetch(ctx, endpoint, rawURL, newContent, nil)
 		}
 		c.cfg.Logger.Debug(ctx, "Guance API read not in the shared read cache: reading from the API",
