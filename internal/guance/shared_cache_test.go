@@ -450,3 +450,24 @@ func TestAReadWaitsForOneReadInFlightAtMost(t *testing.T) {
 		t.Errorf("the booking is %q's, want the third's, left in place", b.ID)
 	}
 }
+
+// Whatever a read cache file holds, decoding it never panics, and it is accepted only when it
+// is an entry as encodeEntry writes it: the same header, body and checksum.
+func FuzzReadCacheEntry(f *testing.F) {
+	key := strings.Repeat("0f", 32)
+	stored := time.Unix(1_700_000_000, 0)
+	whole := encodeEntry(readEntry{key: key, stored: stored, expires: stored.Add(time.Minute)}, []byte(`{"content":[]}`))
+	f.Add(whole)
+	f.Add(whole[:len(whole)-1])
+	f.Add([]byte(readCacheMagic + " " + key + " 1 2 3\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, body, err := decodeEntry(data, key)
+		if err != nil {
+			return
+		}
+		if again := encodeEntry(e, body); !bytes.Equal(again, data) {
+			t.Errorf("accepted %q, which is not the entry it decodes to (%q)", data, again)
+		}
+	})
+}
