@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 go build -o "$work/bin/terraform-provider-guance" .
-go build -o "$work/guancesim" ./internal/guancesim/cmd/guancesim
+go build -o "$work/guancesim" ./cmd/guancesim
 GOBIN="$work/bin" GOFLAGS=-mod=mod go install github.com/terraform-providers/terraform-provider-http@v1.2.0
 cat >"$work/terraformrc" <<RC
 provider_installation {

@@ -26,7 +26,7 @@ sim_pid=""
 stop_simulator() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi; }
 
 start_simulator() {
-  go build -o "$work/bin/guancesim" ./internal/guancesim/cmd/guancesim
+  go build -o "$work/bin/guancesim" ./cmd/guancesim
   "$work/bin/guancesim" -listen 127.0.0.1:0 >"$work/sim.url" 2>"$work/sim.log" &
   sim_pid=$!
   for _ in $(seq 50); do [ -s "$work/sim.url" ] && break; sleep 0.1; done

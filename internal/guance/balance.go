@@ -29,6 +29,9 @@ func (b *Balance) Total() Decimal {
 // successful answer: a plan sees one balance however many data sources read it, and spends
 // one request of the API's 20 a minute on it.
 func (c *Client) BillingBalance(ctx context.Context) (*Balance, error) {
+	if c.recording != nil {
+		return c.balance.read(ctx, BalancePath, c.recordedBalance)
+	}
 	return c.balance.read(ctx, BalancePath, c.fetchBalance)
 }
 

@@ -52,6 +52,9 @@ type BillingDetails struct {
 // never a partial list.
 func (c *Client) BillingDetails(ctx context.Context, period Period) (*BillingDetails, error) {
 	return c.cache.read(ctx, period, func(ctx context.Context) (*BillingDetails, error) {
+		if c.recording != nil {
+			return c.recordedBillingDetails(ctx, period)
+		}
 		return c.fetchBillingDetails(ctx, period)
 	})
 }

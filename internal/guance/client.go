@@ -30,8 +30,13 @@ const (
 	DefaultRequestTimeout = 2 * time.Minute
 	DefaultMaxReadTime    = 3 * time.Minute
 	DefaultIdleTimeout    = 30 * time.Second
-	DefaultRateLimit      = 20 // requests per RateWindow, the API's per-key limit
-	DefaultRateWindow     = time.Minute
+	// DefaultHeaderTimeout is how long a request waits for the answer's headers. A server that
+	// accepts the connection and says nothing that long is not an API answering slowly but the
+	// wrong host or port (the official Guance provider gives a whole request 30 s); asking it
+	// again would hold the plan for minutes.
+	DefaultHeaderTimeout = 30 * time.Second
+	DefaultRateLimit     = 20 // requests per RateWindow, the API's per-key limit
+	DefaultRateWindow    = time.Minute
 	// DefaultMaxBodyBytes is about 215,000 records (100,000 records are 59 MiB). It also bounds
 	// memory: reading a body of blank padding up to the cap allocates about four times the cap
 	// (BenchmarkHugeAnswerRefusedAtTheDefaultCap).
@@ -52,17 +57,24 @@ type Config struct {
 	BaseURL   string // checked with CheckEndpoint
 	Token     string
 	UserAgent string
+	// RecordedBill is a file holding a recorded billing answer (recorded.go). When it is set,
+	// every read is served from it and its balance sibling: nothing is sent, and BaseURL and
+	// Token are not needed.
+	RecordedBill string
 
 	MaxAttempts    int           // attempts per read, first one included
 	MaxRetryWait   time.Duration // total time a read may spend waiting between attempts
 	RequestTimeout time.Duration // per attempt, body included
 	// MaxReadTime bounds the time one read spends sending requests and receiving answers, over
 	// all its attempts; waits for a rate slot and between attempts do not count.
-	MaxReadTime  time.Duration
-	IdleTimeout  time.Duration // an answer whose body makes no progress this long is cut off
-	RateLimit    int           // requests the client sends per RateWindow at most
-	RateWindow   time.Duration
-	MaxBodyBytes int64
+	MaxReadTime time.Duration
+	IdleTimeout time.Duration // an answer whose body makes no progress this long is cut off
+	// HeaderTimeout bounds the wait for an answer's headers; a server silent that long fails
+	// the read at once, as the wrong endpoint.
+	HeaderTimeout time.Duration
+	RateLimit     int // requests the client sends per RateWindow at most
+	RateWindow    time.Duration
+	MaxBodyBytes  int64
 
 	// SharedPacing shares the rate window with the other processes of this machine that use
 	// the same token and endpoint, through a file in SharedPacingDir (by default a folder of
@@ -98,11 +110,16 @@ type Client struct {
 	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
 	balance *sharedReads[string, *Balance]
-	sent    atomic.Int64 // requests sent, for telling a user who waits on the pacing why
+	// recording holds the decoded recorded bill, when there is one.
+	recording *sharedReads[string, *BillingDetails]
+	sent      atomic.Int64 // requests sent, for telling a user who waits on the pacing why
 }
 
 // New checks cfg and builds a client.
 func New(cfg Config) (*Client, error) {
+	if cfg.RecordedBill != "" {
+		return newRecorded(cfg), nil
+	}
 	if cfg.Token == "" {
 		return nil, errors.New("no access token")
 	}
@@ -116,6 +133,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
 	setDefault(&cfg.MaxReadTime, DefaultMaxReadTime)
 	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&cfg.HeaderTimeout, DefaultHeaderTimeout)
 	setDefault(&cfg.RateLimit, DefaultRateLimit)
 	setDefault(&cfg.RateWindow, DefaultRateWindow)
 	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -139,6 +157,19 @@ func New(cfg Config) (*Client, error) {
 	c.http = &http.Client{Transport: cfg.Transport, CheckRedirect: c.checkRedirect}
 	c.balance = newSharedReads[string, *Balance]()
 	return c, nil
+}
+
+// newRecorded is a client that reads a recorded bill and sends nothing.
+func newRecorded(cfg Config) *Client {
+	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.Token = "" // never sent anywhere, so nothing to scrub or share pacing with
+	return &Client{
+		cfg:       cfg,
+		cache:     newPeriodCache(),
+		scrub:     newScrubber(""),
+		balance:   newSharedReads[string, *Balance](),
+		recording: newSharedReads[string, *BillingDetails](),
+	}
 }
 
 // newRateWindow is the client's own window, or the one it shares with other processes.
@@ -320,6 +351,9 @@ func (c *Client) attempt(ctx context.Context, endpoint, rawURL string, newConten
 	return traceID, err
 }
 
+// errSilent is the cause of an attempt cut off because no answer headers came in HeaderTimeout.
+var errSilent = errors.New("no answer headers")
+
 // errReadTime is the cause of an attempt cut off because the read used up MaxReadTime.
 var errReadTime = errors.New("the read's time ran out")
 
@@ -351,7 +385,9 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	}
 	c.cfg.Logger.Debug(ctx, "Guance API request", map[string]any{"endpoint": endpoint, "query": req.URL.RawQuery})
 	c.cfg.Logger.Trace(ctx, "Guance API request headers", map[string]any{"headers": maskedHeaders(req.Header)})
+	silent := time.AfterFunc(c.cfg.HeaderTimeout, func() { stall(errSilent) })
 	resp, err := c.http.Do(req) //nolint:gosec // as NewRequestWithContext above
+	silent.Stop()
 	if err != nil {
 		var redirect *RedirectError
 		switch {
@@ -360,6 +396,9 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 			return "", redirect
 		case errors.Is(context.Cause(reqCtx), errReadTime):
 			return "", r.tooSlow(endpoint, c.transportError(endpoint, err))
+		case errors.Is(context.Cause(bodyCtx), errSilent):
+			return "", &transportError{endpoint: endpoint, err: err, cause: NoAnswerSilent, attempts: 1, text: fmt.Sprintf(
+				"the server accepted the connection but sent no answer headers within %s", FormatDuration(c.cfg.HeaderTimeout))}
 		}
 		return "", c.transportError(endpoint, err)
 	}

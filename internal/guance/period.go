@@ -1,6 +1,7 @@
 package guance
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,12 +14,28 @@ type Period struct {
 	Start, End Date
 }
 
-// NewPeriod checks that end is not before start.
+// MaxPeriodDays is the longest period one read asks for: a leap year, so that every calendar
+// year and every billing_period kind fits. The API documents no longest period (its reference
+// says nothing of one); a year of a large workspace's records is already most of the body cap
+// (DefaultMaxBodyBytes holds about 215,000 records), and a longer read is refused at plan
+// time rather than split (DESIGN.md says why).
+const MaxPeriodDays = 366
+
+// ErrPeriodTooLong is NewPeriod's error for a period of more than MaxPeriodDays.
+var ErrPeriodTooLong = errors.New("the period is too long")
+
+// NewPeriod checks that end is not before start and that the period is at most MaxPeriodDays.
 func NewPeriod(start, end Date) (Period, error) {
 	if end.Before(start) {
 		return Period{}, fmt.Errorf("the period ends (%s) before it starts (%s)", end, start)
 	}
-	return Period{Start: start, End: end}, nil
+	p := Period{Start: start, End: end}
+	if p.Days() > MaxPeriodDays {
+		return Period{}, fmt.Errorf("%w: %s is %d days, and one read asks for at most %d (a leap year); the API documents "+
+			"no longest period, and a longer answer would near the client's cap. Read each year in a data source of its own "+
+			"(totals_by_month breaks a year down by month)", ErrPeriodTooLong, p, p.Days(), MaxPeriodDays)
+	}
+	return p, nil
 }
 
 // Contains reports whether day d lies in the period.
@@ -97,7 +114,8 @@ func LookupPeriodKind(name string) (PeriodKind, error) {
 			return k, nil
 		}
 	}
-	return PeriodKind{}, fmt.Errorf("%q is not a billing period kind; use one of %s", name, strings.Join(PeriodKindNames(), ", "))
+	return PeriodKind{}, fmt.Errorf("%q is not a billing period kind%s; use one of %s", name,
+		didYouMean(name, PeriodKindNames()), strings.Join(PeriodKindNames(), ", "))
 }
 
 // Around is the period of this kind for the billing day today.
@@ -139,13 +157,17 @@ func ParseBillingZone(s string) (*time.Location, error) {
 			return loc, nil
 		}
 	}
-	return nil, fmt.Errorf("%q is not a time zone; write a UTC offset such as +08:00 or -05:00, or an IANA zone "+
-		"name such as UTC or Europe/Berlin", s)
+	hint := offsetHint(s)
+	if hint == "" {
+		hint = didYouMean(s, zoneNames())
+	}
+	return nil, fmt.Errorf("%q is not a time zone%s; write a UTC offset such as +08:00 or -05:00, or an IANA zone "+
+		"name such as UTC or Europe/Berlin", s, hint)
 }
 
 // parseOffset reads ±HH:MM, up to ±14:00, the widest offset in use.
 func parseOffset(s string) (*time.Location, error) {
-	bad := fmt.Errorf("%q is not a UTC offset; write it ±HH:MM, such as +08:00 or -05:30, from -14:00 to +14:00", s)
+	bad := fmt.Errorf("%q is not a UTC offset%s; write it ±HH:MM, such as +08:00 or -05:30, from -14:00 to +14:00", s, offsetHint(s))
 	if len(s) != len("+08:00") || s[3] != ':' || !allDigits(s[1:3]) || !allDigits(s[4:]) {
 		return nil, bad
 	}

@@ -1,6 +1,7 @@
 package guance
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,19 @@ func TestParseBillingZoneRefusesMachineDependentAndMalformedZones(t *testing.T) 
 		if _, err := ParseBillingZone(in); err != nil {
 			t.Errorf("ParseBillingZone(%q): %v", in, err)
 		}
+	}
+}
+
+// A period may be as long as a leap year and no longer: every calendar year and billing_period
+// kind fits, and a longer one is refused saying how long it is and what to do.
+func TestNewPeriodTakesUpToALeapYear(t *testing.T) {
+	t.Parallel()
+	leap, err := NewPeriod(Date{2024, time.January, 1}, Date{2024, time.December, 31})
+	if err != nil || leap.Days() != MaxPeriodDays {
+		t.Fatalf("a leap year: %v, %v", leap, err)
+	}
+	_, err = NewPeriod(Date{2023, time.January, 1}, Date{2024, time.January, 2})
+	if want := "2023-01-01 to 2024-01-02 is 367 days, and one read asks for at most 366"; !errors.Is(err, ErrPeriodTooLong) || !strings.Contains(err.Error(), want) {
+		t.Errorf("367 days: %v, want %q", err, want)
 	}
 }

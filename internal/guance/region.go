@@ -69,7 +69,8 @@ func ResolveRegion(region string) (Site, error) {
 	if s, ok := LookupRegion(region); ok {
 		return s, nil
 	}
-	return Site{}, fmt.Errorf("unknown region %q; valid values are: %s", region, strings.Join(RegionNames(), ", "))
+	return Site{}, fmt.Errorf("unknown region %q%s; valid values are: %s", region,
+		didYouMean(strings.ToLower(strings.TrimSpace(region)), RegionNames()), strings.Join(RegionNames(), ", "))
 }
 
 // CheckEndpoint accepts an absolute http(s) URL and allows plain http only to loopback hosts,

@@ -58,6 +58,7 @@ const (
 	NoAnswerRefused                     // nothing accepts connections at that host and port
 	NoAnswerUnknownHost                 // the host name does not resolve
 	NoAnswerUntrusted                   // the server's TLS certificate is not trusted
+	NoAnswerSilent                      // the server accepts connections but never answers
 )
 
 func (n NoAnswer) String() string {
@@ -68,6 +69,8 @@ func (n NoAnswer) String() string {
 		return "a host name that does not resolve"
 	case NoAnswerUntrusted:
 		return "an untrusted TLS certificate"
+	case NoAnswerSilent:
+		return "a server that sends no answer"
 	}
 	return "no answer"
 }
@@ -100,8 +103,18 @@ func noAnswerCause(err error) (NoAnswer, int) {
 		return NoAnswerUnknownHost, 2
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return NoAnswerRefused, 2
+	case isTLSHandshakeTimeout(err):
+		// https to a port that accepts and says nothing: the headers' wait never starts.
+		return NoAnswerSilent, 2
 	}
 	return NoAnswerOther, 0
+}
+
+// isTLSHandshakeTimeout reports net/http's TLS handshake timeout, whose type is unexported:
+// a timeout whose text names the handshake.
+func isTLSHandshakeTimeout(err error) bool {
+	var timeout interface{ Timeout() bool }
+	return errors.As(err, &timeout) && timeout.Timeout() && strings.Contains(err.Error(), "TLS handshake timeout")
 }
 
 // isCorruptCompression reports a compressed body that cannot be decompressed: the same bytes

@@ -63,8 +63,25 @@ func TestAServerThatKeepsTricklingIsGivenUpOnAsTooSlow(t *testing.T) {
 	}
 }
 
-// The same bound holds a server that never sends its headers.
-func TestAServerThatNeverAnswersIsGivenUpOnAsTooSlow(t *testing.T) {
+// A server that accepts the request and never sends its headers is the wrong endpoint, not a
+// slow API: the read fails after the header timeout, at once, without a second attempt.
+func TestAServerThatNeverSendsHeadersFailsAtOnceAsSilent(t *testing.T) {
+	t.Parallel()
+	c, calls := testClient(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, scaledSlowness,
+		func(cfg *Config) { cfg.HeaderTimeout = 300 * time.Millisecond })
+	_, err := c.BillingDetails(context.Background(), march)
+	var tooSlow *TooSlowError
+	if errors.As(err, &tooSlow) || calls.Load() != 1 || NoAnswerCause(err) != NoAnswerSilent {
+		t.Fatalf("%d requests: %v", calls.Load(), err)
+	}
+	if want := "no answer: the server accepted the connection but sent no answer headers within 300ms"; !strings.Contains(err.Error(), want) {
+		t.Errorf("err %q lacks %q", err, want)
+	}
+}
+
+// Headers slower than the read's time still end it as too slow: the header timeout only
+// shortens the wait.
+func TestAServerSlowerThanTheReadsTimeToAnswerIsGivenUpOnAsTooSlow(t *testing.T) {
 	t.Parallel()
 	c, calls := testClient(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, scaledSlowness)
 	_, err := c.BillingDetails(context.Background(), march)

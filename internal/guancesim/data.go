@@ -20,7 +20,7 @@ var (
 	firstDay      = dayNumber(2023, time.January, 1) // workspace creation: no records before
 	billingKeyDay = dayNumber(2024, time.January, 1) // from this day on, billingKey replaces tag6
 	exampleDay    = dayNumber(2023, time.July, 31)   // the day that also serves the documented example record
-	maxPeriodDays = 3660                             // longest period the list endpoint accepts
+	maxPeriodDays = 3660                             // longest period the list endpoint accepts by default
 )
 
 // dayNumber returns the number of days between 1970-01-01 and the given date.

@@ -55,6 +55,19 @@ type Options struct {
 	FixedWindowRefusal time.Duration
 	// Now is the clock used for rate limiting; nil means time.Now.
 	Now func() time.Time
+	// Today is the clock that says which day is today, for billing: the simulator, like the
+	// API, bills no day after today in BillingZone, so that a read reaching into the future
+	// gets the days so far only. nil means time.Now.
+	Today func() time.Time
+	// BillingZone is the zone whose calendar day is the billing day; nil means UTC+8, the
+	// China sites' billing day.
+	BillingZone *time.Location
+	// MaxPeriodDays is the longest period the list endpoint accepts; 0 means 3660. A longer
+	// one is refused with ft.ParamError, as an API with a limit of its own would.
+	MaxPeriodDays int
+	// BillFuture bills the days after today as well, as if they had passed: for benchmarks and
+	// for tests of dates that are still to come.
+	BillFuture bool
 }
 
 // Balance is what /api/v1/billing/balance/get answers. Each value is decimal
@@ -106,6 +119,12 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Today == nil {
+		opts.Today = time.Now
+	}
+	if opts.BillingZone == nil {
+		opts.BillingZone = time.FixedZone("UTC+08:00", 8*3600)
 	}
 	return &Server{
 		opts:     opts,
@@ -346,9 +365,12 @@ func (s *Server) route(r *http.Request, trace string) (answer, FaultKind) {
 		fault := s.nextFault()
 		return s.balanceAnswer(fault, trace), fault
 	default:
-		from, to, bad := parsePeriod(r)
+		from, to, bad := parsePeriod(r, s.opts.MaxPeriodDays)
 		if bad != "" {
 			return errorAnswer(http.StatusBadRequest, http.StatusBadRequest, "ft.ParamError", bad, trace), ""
+		}
+		if today := dayOf(s.opts.Today().In(s.opts.BillingZone)); to > today && !s.opts.BillFuture {
+			to = max(today, from-1) // days not yet come have no bill: an empty list when none has
 		}
 		fault := s.nextFault()
 		return s.listAnswer(from, to, fault, trace), fault
@@ -357,7 +379,10 @@ func (s *Server) route(r *http.Request, trace string) (answer, FaultKind) {
 
 // parsePeriod reads startDate and endDate; bad is the error message when
 // they are unusable.
-func parsePeriod(r *http.Request) (from, to int, bad string) {
+func parsePeriod(r *http.Request, longest int) (from, to int, bad string) {
+	if longest <= 0 {
+		longest = maxPeriodDays
+	}
 	q := r.URL.Query()
 	var days [2]int
 	for i, name := range []string{"startDate", "endDate"} {
@@ -375,8 +400,8 @@ func parsePeriod(r *http.Request) (from, to int, bad string) {
 	switch {
 	case to < from:
 		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: before startDate=%q", q.Get("endDate"), q.Get("startDate"))
-	case to-from+1 > maxPeriodDays:
-		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: period longer than %d days", q.Get("endDate"), maxPeriodDays)
+	case to-from+1 > longest:
+		return 0, 0, fmt.Sprintf("invalid parameter endDate=%q: period longer than %d days", q.Get("endDate"), longest)
 	}
 	return from, to, ""
 }

@@ -468,3 +468,39 @@ func TestFixedWindowLimiterRefusesTheStartOfEachWindow(t *testing.T) {
 		t.Errorf("RateLimited() = %d, want 3", got)
 	}
 }
+
+// The simulator bills no day after today by its billing zone's calendar (UTC+8 unless told):
+// a period reaching into the future gets the days so far, one wholly after today an empty
+// list; BillFuture bills every day asked for.
+func TestTheSimulatorBillsNoDayAfterTodayUnlessAsked(t *testing.T) {
+	t.Parallel()
+	// 20:00 UTC on the 10th is 04:00 on the 11th in UTC+8: the 11th is today.
+	today := func() time.Time { return time.Date(2024, 3, 10, 20, 0, 0, 0, time.UTC) }
+	lastDay := func(opts Options, start, end string) string {
+		t.Helper()
+		r := call(t, newTestServer(t, opts), list(start, end), DefaultToken)
+		var records []map[string]any
+		if err := json.Unmarshal(r.env.Content, &records); err != nil || r.status != http.StatusOK {
+			t.Fatalf("HTTP %d: %v", r.status, err)
+		}
+		if len(records) == 0 {
+			return "none"
+		}
+		day, _ := records[len(records)-1]["consumeTimeOfDay"].(string)
+		return day
+	}
+	for _, tc := range []struct {
+		opts       Options
+		start, end string
+		want       string
+	}{
+		{Options{Today: today}, "20240301", "20240331", "2024-03-11"},
+		{Options{Today: today, BillingZone: time.UTC}, "20240301", "20240331", "2024-03-10"},
+		{Options{Today: today}, "20240320", "20240331", "none"},
+		{Options{Today: today, BillFuture: true}, "20240301", "20240331", "2024-03-31"},
+	} {
+		if got := lastDay(tc.opts, tc.start, tc.end); got != tc.want {
+			t.Errorf("%+v %s to %s: last billed day %s, want %s", tc.opts, tc.start, tc.end, got, tc.want)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (d *billingBalanceDataSource) Read(ctx context.Context, _ datasource.ReadRe
 	}
 	balance, err := client.BillingBalance(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(clientErrorDiagnostic("Could not read the Guance account balance", err))
+		resp.Diagnostics.Append(d.data.readError("Could not read the Guance account balance", err))
 		return
 	}
 	resp.Diagnostics.Append(pacingDiagnostics(ctx, "the account balance", balance.Pacing)...)

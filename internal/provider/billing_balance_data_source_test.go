@@ -153,6 +153,6 @@ func TestBillingBalanceExampleGuardBlocksThePlanBelowTheFloor(t *testing.T) {
 	t.Parallel()
 	balanceExampleTest(t, guancesim.Balance{Cash: "899.99", Coupon: "None", StoredCard: "100"}, resource.TestStep{
 		PlanOnly:    true,
-		ExpectError: errorLike("Resource postcondition failed", "The Guance balance is 999.99, below the floor of 1000: top up the account before applying."),
+		ExpectError: errorLike("Resource postcondition failed", "The Guance balance is 999.99 CNY, below the floor of 1000.00 CNY: top up the account before applying."),
 	})
 }

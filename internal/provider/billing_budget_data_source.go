@@ -270,7 +270,7 @@ func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadR
 	if period, ok := spec.Read(); ok {
 		details, err := client.BillingDetails(ctx, period)
 		if err != nil {
-			resp.Diagnostics.Append(clientErrorDiagnostic("Could not read Guance billing for "+period.String(), err))
+			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+period.String(), err))
 			return
 		}
 		for _, w := range details.Warnings {
@@ -284,7 +284,7 @@ func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadR
 	if !spec.MinRunwayDays.IsNull() {
 		var err error
 		if balance, err = client.BillingBalance(ctx); err != nil {
-			resp.Diagnostics.Append(clientErrorDiagnostic("Could not read the Guance account balance", err))
+			resp.Diagnostics.Append(d.data.readError("Could not read the Guance account balance", err))
 			return
 		}
 		resp.Diagnostics.Append(pacingDiagnostics(ctx, "the account balance", balance.Pacing)...)

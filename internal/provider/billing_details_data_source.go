@@ -50,7 +50,7 @@ func billingDetailsSchema() schema.Schema {
 	dateAttr := func(which string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: "The " + which + " day of the period, inclusive, as `YYYY-MM-DD` or `YYYYMMDD`; a real calendar date. " +
-				"Days are the Guance site's billing days.",
+				"Days are the Guance site's billing days. " + longestPeriod,
 			Required:   true,
 			Validators: []validator.String{dateValidator},
 		}
@@ -173,6 +173,10 @@ func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.Read
 	resp.State.Raw = value
 }
 
+// longestPeriod documents guance.MaxPeriodDays on the dates that make a period.
+var longestPeriod = fmt.Sprintf("A period is at most %d days (a leap year); a longer one is refused while planning, since the "+
+	"API documents no longest period and a longer answer would near the provider's body cap.", guance.MaxPeriodDays)
+
 // periodOf parses the two configured dates into a period.
 func periodOf(start, end string) (guance.Period, error) {
 	s, err := guance.ParseDate(start)
@@ -184,6 +188,9 @@ func periodOf(start, end string) (guance.Period, error) {
 		return guance.Period{}, fmt.Errorf("end_date: %w", err)
 	}
 	p, err := guance.NewPeriod(s, e)
+	if errors.Is(err, guance.ErrPeriodTooLong) {
+		return guance.Period{}, err
+	}
 	if err != nil {
 		return guance.Period{}, fmt.Errorf("%w: end_date %q is before start_date %q; the period is inclusive, so end_date may equal start_date but not precede it", errEndBeforeStart, end, start)
 	}
@@ -192,11 +199,12 @@ func periodOf(start, end string) (guance.Period, error) {
 
 var errEndBeforeStart = errors.New("the period ends before it starts")
 
-// periodOrderValidator refuses an end_date before start_date as soon as both are known.
+// periodOrderValidator refuses an end_date before start_date, or a period longer than
+// guance.MaxPeriodDays, as soon as both dates are known.
 type periodOrderValidator struct{}
 
 func (periodOrderValidator) Description(context.Context) string {
-	return "end_date must not be before start_date"
+	return fmt.Sprintf("end_date must not be before start_date, and the period must be at most %d days", guance.MaxPeriodDays)
 }
 
 func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string {
@@ -211,14 +219,15 @@ func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasour
 		return
 	}
 	// Malformed dates are reported by the attributes' own validators.
-	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) {
+	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) || errors.Is(err, guance.ErrPeriodTooLong) {
 		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
 	}
 }
 
 func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// unmatchedFilterWarnings warns of each filter value that no record of the period has, with
+// unmatchedFilterWarnings warns of each filter value that no record of the period has, each in
+// a warning of its own summary, with
 // the billed values nearest to it: a misspelt filter would otherwise keep nothing and total
 // 0 in silence. It warns rather than fails, since an item may simply not be billed yet.
 func unmatchedFilterWarnings(q billingQuery, billed guance.Billed) diag.Diagnostics {
@@ -236,7 +245,9 @@ func unmatchedFilterWarnings(q billingQuery, billed guance.Billed) diag.Diagnost
 			if slices.Contains(f.billed, value) {
 				continue
 			}
-			diags.AddAttributeWarning(path.Root(f.attr), "Filter value matches no billed record",
+			// The value is in the summary: Terraform folds warnings that share one into the
+			// first ("and one more similar warning elsewhere"), which would hide the others' hints.
+			diags.AddAttributeWarning(path.Root(f.attr), fmt.Sprintf("Filter value %q matches no billed record", value),
 				fmt.Sprintf("%s holds %q, but no record billed from %s has it as its %s, so it keeps nothing. %s\n\n"+
 					"The plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the "+
 					"totals it selects stay 0.", f.attr, value, q.period, f.field, hint(value, f.billed, f.billedAttr)))

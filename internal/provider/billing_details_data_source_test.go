@@ -117,6 +117,7 @@ func TestBillingDetailsRefusesBadPeriods(t *testing.T) {
 		"end before start":    {"2024-03-31", "2024-03-01", []string{"Invalid billing period", `end_date "2024-03-01" is before start_date "2024-03-31"`}},
 		"month thirteen":      {"2024-13-01", "2024-03-01", []string{`start_date: "2024-13-01" is not a real calendar date`}},
 		"timestamp not a day": {"2024-03-01T00:00:00Z", "2024-03-02", []string{`"2024-03-01T00:00:00Z" is not a date`}},
+		"two years":           {"2023-01-01", "2024-12-31", []string{"Invalid billing period", "2023-01-01 to 2024-12-31 is 731 days, and one read asks for at most 366 (a leap year)", "Read each year in a data source of its own"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -319,7 +320,8 @@ func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T
 }
 
 // Each filter value that no record of the period has is a warning on its attribute, naming
-// the value and the billed values nearest to it; values that match are not.
+// the value in its summary, so that Terraform folds none away, and the billed values nearest
+// to it in its detail; values that match are not.
 func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *testing.T) {
 	t.Parallel()
 	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
@@ -330,13 +332,13 @@ func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *te
 		t.Fatal(diags)
 	}
 	const goesOn = "\n\nThe plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the totals it selects stay 0."
-	want := []struct{ attr, detail string }{
-		{"product_details", `product_details holds "Kubernetes", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. ` +
+	want := []struct{ attr, value, detail string }{
+		{"product_details", "Kubernetes", `product_details holds "Kubernetes", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. ` +
 			`The values billed (the attribute billed_product_details lists them) are "APM Trace", "Data Forward", "Log", "Metric", "RUM PV", "Security Check", "Session Replay", "Synthetic Test".` + goesOn},
-		{"product_details", `product_details holds "Logs", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Log"?` + goesOn},
-		{"product_details", `product_details holds "session replay", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Session Replay"?` + goesOn},
-		{"measurements", `measurements holds "loging", but no record billed from 2024-03-01 to 2024-03-01 has it as its measurement, so it keeps nothing. Did you mean "logging"?` + goesOn},
-		{"workspace_uuids", `workspace_uuids holds "wksp_other", but no record billed from 2024-03-01 to 2024-03-01 has it as its workspace_uuid, so it keeps nothing. ` +
+		{"product_details", "Logs", `product_details holds "Logs", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Log"?` + goesOn},
+		{"product_details", "session replay", `product_details holds "session replay", but no record billed from 2024-03-01 to 2024-03-01 has it as its product_detail, so it keeps nothing. Did you mean "Session Replay"?` + goesOn},
+		{"measurements", "loging", `measurements holds "loging", but no record billed from 2024-03-01 to 2024-03-01 has it as its measurement, so it keeps nothing. Did you mean "logging"?` + goesOn},
+		{"workspace_uuids", "wksp_other", `workspace_uuids holds "wksp_other", but no record billed from 2024-03-01 to 2024-03-01 has it as its workspace_uuid, so it keeps nothing. ` +
 			`The values billed are "` + guancesim.WorkspaceUUID + `".` + goesOn},
 	}
 	if len(diags) != len(want) {
@@ -345,7 +347,7 @@ func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *te
 	for i, w := range want {
 		d := diags[i]
 		withPath, _ := d.(diag.DiagnosticWithPath)
-		if d.Severity() != diag.SeverityWarning || d.Summary() != "Filter value matches no billed record" || d.Detail() != w.detail ||
+		if d.Severity() != diag.SeverityWarning || d.Summary() != `Filter value "`+w.value+`" matches no billed record` || d.Detail() != w.detail ||
 			withPath == nil || !withPath.Path().Equal(path.Root(w.attr)) {
 			t.Errorf("diagnostic %d: %s %q on %v:\n%s\nwant a warning on %s:\n%s", i, d.Severity(), d.Summary(), withPath, d.Detail(), w.attr, w.detail)
 		}
@@ -365,7 +367,8 @@ func TestFilterValueInAPeriodWithoutRecordsSaysNothingWasBilled(t *testing.T) {
 }
 
 // The billed lists are the period's values before filtering, sorted, so a configuration can
-// check its own filters and budget keys; the warnings reach Terraform's output.
+// check its own filters and budget keys; the warnings reach Terraform's output, one per
+// misspelt value under a summary of its own, which Terraform does not fold together.
 func TestBilledListsComeBeforeFiltersAndTyposReachTerraformAsWarnings(t *testing.T) {
 	logs := traceLogs(t)
 	sim := newSim(t, guancesim.Options{})
@@ -373,7 +376,7 @@ func TestBilledListsComeBeforeFiltersAndTyposReachTerraformAsWarnings(t *testing
 data "guance_billing_details" "test" {
   start_date      = "2024-03-01"
   end_date        = "2024-03-01"
-  product_details = ["Logs"]
+  product_details = ["Logs", "Metrik"]
 }
 `,
 		expect(at("total_billing_result"), knownvalue.NumberExact(num("0"))),
@@ -390,7 +393,10 @@ data "guance_billing_details" "test" {
 		expect(at("product_totals"), knownvalue.MapSizeExact(0)),
 	)
 	log := logs()
-	for _, want := range []string{"Filter value matches no billed record", `product_details holds "Logs"`, `Did you mean "Log"?`} {
+	for _, want := range []string{
+		`Filter value \"Logs\" matches no billed record`, `product_details holds "Logs"`, `Did you mean "Log"?`,
+		`Filter value \"Metrik\" matches no billed record`, `Did you mean "Metric"?`,
+	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q", want)
 		}

@@ -179,7 +179,7 @@ func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.Rea
 	if elapsed, ok := spec.Elapsed(); ok {
 		details, err := client.BillingDetails(ctx, elapsed)
 		if err != nil {
-			resp.Diagnostics.Append(clientErrorDiagnostic("Could not read Guance billing for "+elapsed.String(), err))
+			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+elapsed.String(), err))
 			return
 		}
 		for _, w := range details.Warnings {

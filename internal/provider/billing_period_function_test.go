@@ -138,9 +138,11 @@ func TestBillingPeriodRefusesBadArguments(t *testing.T) {
 		want []string
 	}{
 		"unknown kind": {[]string{`"monthly"`, `"2024-03-01T00:00:00Z"`},
-			append([]string{`Invalid value for "kind" parameter`, `"monthly" is not a billing period kind; use one of`}, kinds...)},
+			append([]string{`Invalid value for "kind" parameter`, `"monthly" is not a billing period kind (did you mean "month"?); use one of`}, kinds...)},
 		"kind in the wrong case": {[]string{`"Last_Month"`, `"2024-03-01T00:00:00Z"`},
-			[]string{`"kind" parameter`, `"Last_Month" is not a billing period kind`}},
+			[]string{`"kind" parameter`, `"Last_Month" is not a billing period kind (did you mean "last_month" or "month"?)`}},
+		"an offset without its padding": {[]string{`"today"`, `"2024-03-01T00:00:00Z"`, `"+8:00"`},
+			[]string{`"time_zone" parameter`, `"+8:00" is not a UTC offset (did you mean "+08:00"?)`}},
 		"a date without its dashes' padding": {[]string{`"last_month"`, `"2024-3-1"`},
 			[]string{`Invalid value for "at" parameter`, `"2024-3-1" is neither a date nor an RFC 3339 timestamp`, "2024-03-01T08:00:00Z", "plantimestamp()"}},
 		"an impossible day": {[]string{`"last_month"`, `"2023-02-29"`},

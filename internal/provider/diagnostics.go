@@ -34,18 +34,62 @@ func (d *providerData) readyClient() (*guance.Client, diag.Diagnostics) {
 		diags.AddError("The guance provider is not configured",
 			"Terraform read a guance data source before configuring the provider. This is a bug in the provider; please report it.")
 	case d.unknownConfig != "":
-		diags.AddError("The guance provider's configuration is not known yet",
+		diags.Append(d.sayOnce("unknown configuration", diag.NewErrorDiagnostic("The guance provider's configuration is not known yet",
 			fmt.Sprintf("The provider's %s depends on a value that is known only after apply, so billing cannot be read while "+
 				"planning. Configure the provider from variables or environment variables (such as %s) instead, or apply "+
-				"the resources it depends on first (terraform apply -target=…).", d.unknownConfig, EnvAccessToken))
+				"the resources it depends on first (terraform apply -target=…).", d.unknownConfig, EnvAccessToken))))
 	case d.missingToken:
-		diags.AddError("Missing Guance access token",
+		diags.Append(d.sayOnce("missing token", diag.NewErrorDiagnostic("Missing Guance access token",
 			"Set the provider's access_token attribute or the "+EnvAccessToken+" environment variable to the workspace's "+
-				"API Key secret (Management → API Keys in Guance; the secret, not the Key ID).")
+				"API Key secret (Management → API Keys in Guance; the secret, not the Key ID).")))
 	default:
 		return d.client, nil
 	}
 	return nil, diags
+}
+
+// sayOnce gives full, the whole explanation of a mistake, the first time the mistake comes up
+// in this run, and after that a one-line error that points to it: a plan of many reads with
+// no token, a rejected one or a wrong endpoint then explains it once, not once per read. Each
+// read still fails. An empty mistake is not one that repeats across reads.
+func (d *providerData) sayOnce(mistake string, full diag.Diagnostic) diag.Diagnostic {
+	if d == nil || mistake == "" {
+		return full
+	}
+	first, said := d.explained.LoadOrStore(mistake, full.Summary())
+	if !said {
+		return full
+	}
+	return diag.NewErrorDiagnostic(full.Summary(), fmt.Sprintf("The same mistake as the error %q of this plan, which "+
+		"explains it and what to do, once.", first))
+}
+
+// readError is the diagnostic of a failed read, said once per run when its cause is a
+// mistake that every read would repeat.
+func (d *providerData) readError(summary string, err error) diag.Diagnostic {
+	return d.sayOnce(repeatedMistake(err), clientErrorDiagnostic(summary, err))
+}
+
+// repeatedMistake names a failure that every read of this run meets the same way, the
+// configuration's and not the period's: a token refused, an endpoint that is not the API,
+// a recorded bill that cannot be read. "" for any other.
+func repeatedMistake(err error) string {
+	var redirect *guance.RedirectError
+	var recording *guance.RecordingError
+	apiErr, isAPI := guance.AsAPIError(err)
+	switch {
+	case isAPI && apiErr.IsInvalidKey():
+		return "rejected token"
+	case isAPI && apiErr.IsNotFound():
+		return "not the API's base URL"
+	case errors.As(err, &redirect):
+		return "redirect"
+	case errors.As(err, &recording):
+		return recording.Error() // a file that cannot be read; a read beyond its days differs per read
+	case guance.NoAnswerCause(err) != guance.NoAnswerOther:
+		return "no answer: " + guance.NoAnswerCause(err).String()
+	}
+	return ""
 }
 
 // clientErrorDiagnostic explains a failed read to the person at the terminal: what happened,
@@ -68,8 +112,13 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	var redirect *guance.RedirectError
 	var tooSlow *guance.TooSlowError
 	var heldByOther *guance.HeldByOtherProcessError
+	var recording *guance.RecordingError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
+	case errors.As(err, &recording) && recording != nil:
+		return diag.NewErrorDiagnostic(summary+": the recorded bill cannot serve it", "Nothing was read: "+err.Error()+
+			".\n\nrecorded_bill names a file that GET "+guance.BillingDetailsPath+" answered, recorded for a period that "+
+			"includes every day the configuration reads (the guide \"Testing your guard\" shows how).")
 	case errors.As(err, &heldByOther) && heldByOther != nil:
 		return diag.NewErrorDiagnostic(summary+": the key's rate limit is held by another process", heldByOther.Error()+
 			".\n\nPlans on this machine with the same key (Terragrunt run-all, a CI matrix, Atlantis) share its pacing "+
@@ -143,6 +192,10 @@ func noAnswerAdvice(cause guance.NoAnswer) string {
 			"server (or the tunnel or simulator it points at) is running."
 	case guance.NoAnswerUnknownHost:
 		return "The host name does not resolve: check the region or endpoint for a typo, and this machine's DNS."
+	case guance.NoAnswerSilent:
+		return "Something at that host and port accepts connections but sends no answer, so it is not the Guance " +
+			"OpenAPI: check the endpoint's host, port and scheme (https for a Guance site; for a simulator, the URL it " +
+			"printed), and for a proxy or firewall that holds connections. max_read_time would not help: nothing answers."
 	case guance.NoAnswerUntrusted:
 		return "The server's TLS certificate is not trusted. Check that the region or endpoint is the Guance site itself; " +
 			"behind a proxy that intercepts TLS, add its CA certificate to the system's trust store (or SSL_CERT_FILE)."

@@ -177,7 +177,7 @@ func readBillingDetails(ctx context.Context, data *providerData, config tftypes.
 	}
 	details, err := client.BillingDetails(ctx, q.period)
 	if err != nil {
-		diags.Append(clientErrorDiagnostic("Could not read Guance billing for "+q.period.String(), err))
+		diags.Append(data.readError("Could not read Guance billing for "+q.period.String(), err))
 		return nil, diags
 	}
 	diags.Append(pacingDiagnostics(ctx, "billing for "+q.period.String(), details.Pacing)...)

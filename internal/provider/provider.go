@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,6 +77,7 @@ type providerModel struct {
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
 	SharedReadTTL     types.String `tfsdk:"shared_read_ttl"`
+	RecordedBill      types.String `tfsdk:"recorded_bill"`
 	Currency          types.String `tfsdk:"currency"`
 }
 
@@ -127,8 +128,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
 					"`90s` or `5m`. Defaults to `%s`. The requests themselves (up to %s each) and any wait for the pacer's next "+
-					"free slot come on top, so a read can take longer than this.", formatDuration(guance.DefaultMaxRetryWait),
-					formatDuration(guance.DefaultRequestTimeout)),
+					"free slot come on top, so a read can take longer than this.", guance.FormatDuration(guance.DefaultMaxRetryWait),
+					guance.FormatDuration(guance.DefaultRequestTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -137,8 +138,8 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"attempts, as a Go duration such as `90s` or `10m`. Defaults to `%s`. A server that trickles its answer, or "+
 					"never completes it, is given up on after this, with an error saying the API is too slow. Each attempt is "+
 					"also cut off after %s, and an answer that sends no data for %s is cut off and asked for again. Waits for a "+
-					"rate slot and between attempts do not count (see `max_retry_wait`).", formatDuration(guance.DefaultMaxReadTime),
-					formatDuration(guance.DefaultRequestTimeout), formatDuration(guance.DefaultIdleTimeout)),
+					"rate slot and between attempts do not count (see `max_retry_wait`).", guance.FormatDuration(guance.DefaultMaxReadTime),
+					guance.FormatDuration(guance.DefaultRequestTimeout), guance.FormatDuration(guance.DefaultIdleTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -161,10 +162,26 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"the same month send one request, not thirty. The answer is kept as the API sent it, in a file readable "+
 					"only by this user in the user's cache directory (`terraform-provider-guance/reads/`), named by a hash; "+
 					"the token is never written. A failed read is never kept, and a damaged file is ignored. At most `%s`. "+
-					"Defaults to the `%s` environment variable, then `%s`.", formatDuration(guance.MaxSharedReadTTL),
-					EnvSharedReadTTL, formatDuration(guance.DefaultSharedReadTTL)),
+					"Defaults to the `%s` environment variable, then `%s`.", guance.FormatDuration(guance.MaxSharedReadTTL),
+					EnvSharedReadTTL, guance.FormatDuration(guance.DefaultSharedReadTTL)),
 				Optional:   true,
 				Validators: []validator.String{sharedReadTTLValidator},
+			},
+			"recorded_bill": schema.StringAttribute{
+				MarkdownDescription: "A file holding a recorded billing answer, read instead of the API: for testing a guard " +
+					"(`terraform test`) and for asking what it would have said of a past month. The file is what " +
+					"`GET " + guance.BillingDetailsPath + "` answered for a period; each read takes the days it asks for " +
+					"from it, decoded and checked exactly as an answer from the network, and a read of a day before the " +
+					"file's first billed day or after its last one fails. The balance is read from the sibling file with " +
+					"`.balance` before the extension (`march.json` → `march.balance.json`), what `GET " + guance.BalancePath +
+					"` answered. Nothing is sent and no token is needed. A relative path is from the directory Terraform " +
+					"runs in; a symbolic link is refused. Conflicts with `region` and `endpoint`. The guide " +
+					"*Testing your guard* shows how to record one.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("region"), path.MatchRoot("endpoint")),
+				},
 			},
 			"currency": schema.StringAttribute{
 				MarkdownDescription: "The currency the workspace's site bills in, as " + guance.CurrencyRule + ", written after " +
@@ -190,6 +207,9 @@ type providerData struct {
 	unknownConfig string
 	// missingToken is set when no access token was given: there is no client then either.
 	missingToken bool
+	// explained holds the mistakes explained in full in this run, by mistake, with the
+	// summary of the error that did (sayOnce).
+	explained sync.Map
 }
 
 func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -207,7 +227,7 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
 		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
-		{"shared_read_ttl", cfg.SharedReadTTL}, {"currency", cfg.Currency},
+		{"shared_read_ttl", cfg.SharedReadTTL}, {"recorded_bill", cfg.RecordedBill}, {"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -215,6 +235,28 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			p.data.Store(data)
 			return
 		}
+	}
+
+	now := p.clock
+	if now == nil {
+		now = time.Now
+	}
+	currency, diags := resolveCurrency(cfg.Currency)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	if !cfg.RecordedBill.IsNull() {
+		// A recording needs no site and no token: nothing is sent.
+		client, err := guance.New(guance.Config{RecordedBill: cfg.RecordedBill.ValueString()})
+		if err != nil {
+			resp.Diagnostics.AddError("Could not configure the Guance client", err.Error())
+			return
+		}
+		tflog.Debug(ctx, "Configured the Guance client to read a recorded bill", map[string]any{"recorded_bill": cfg.RecordedBill.ValueString()})
+		data := &providerData{client: client, now: now, currency: currency}
+		resp.DataSourceData, resp.ResourceData = data, data
+		p.data.Store(data)
+		return
 	}
 
 	baseURL, diags := resolveBaseURL(cfg)
@@ -241,10 +283,6 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	currency, diags := resolveCurrency(cfg.Currency)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
@@ -268,10 +306,6 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "Configured the Guance client", map[string]any{"base_url": baseURL})
-	now := p.clock
-	if now == nil {
-		now = time.Now
-	}
 	data := &providerData{client: client, now: now, currency: currency}
 	resp.DataSourceData, resp.ResourceData = data, data
 	p.data.Store(data)
@@ -357,7 +391,7 @@ func resolveSharedReadTTL(v types.String) (time.Duration, diag.Diagnostics) {
 	ttl, err := parseSharedReadTTL(env)
 	if err != nil {
 		diags.AddError("Invalid "+EnvSharedReadTTL, fmt.Sprintf("The environment variable %s: %s. Unset it for the "+
-			"default of %s.", EnvSharedReadTTL, err.Error(), formatDuration(guance.DefaultSharedReadTTL)))
+			"default of %s.", EnvSharedReadTTL, err.Error(), guance.FormatDuration(guance.DefaultSharedReadTTL)))
 	}
 	return ttl, diags
 }
@@ -412,13 +446,6 @@ func siteFields(field func(guance.Site) string) []string {
 		out[i] = field(s)
 	}
 	return out
-}
-
-// formatDuration writes 3m0s as 3m.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
 }
 
 // tflogLogger passes the client's log lines to Terraform's logs. The client never logs the

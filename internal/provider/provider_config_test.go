@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -26,6 +28,12 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
   region       = "mars"
   access_token = "x"
 }`, []string{"Unknown Guance region", `region: unknown region "mars"; valid values are: ap1, cn1, cn2`, "hangzhou", "zhangjiakou"},
+		},
+		"a misspelt region suggests the nearest": {
+			`provider "guance" {
+  region       = "hangzou"
+  access_token = "x"
+}`, []string{"Unknown Guance region", `region: unknown region "hangzou" (did you mean "hangzhou"?); valid values are: ap1`},
 		},
 		"plain http to a remote host": {
 			`provider "guance" {
@@ -231,6 +239,20 @@ func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {
 	t.Setenv(EnvSharedPacing, "sometimes")
 	failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
 		"Invalid GUANCE_SHARED_PACING", `The environment variable GUANCE_SHARED_PACING is "sometimes", which is not a boolean`)
+}
+
+// The documentation of max_read_time names the idle timeout whole: a formatter that trimmed
+// "0s" off every duration once printed 30s as "3".
+func TestTheMaxReadTimeDocumentationNamesEveryBoundWhole(t *testing.T) {
+	t.Parallel()
+	var resp provider.SchemaResponse
+	(&guanceProvider{}).Schema(t.Context(), provider.SchemaRequest{}, &resp)
+	got := resp.Schema.Attributes["max_read_time"].GetMarkdownDescription()
+	for _, want := range []string{"Defaults to `3m`", "cut off after 2m,", "sends no data for 30s is cut off"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("max_read_time's description lacks %q:\n%s", want, got)
+		}
+	}
 }
 
 func TestProviderRefusesACurrencyVariableThatIsNotAnISOCode(t *testing.T) {

@@ -53,7 +53,7 @@ var (
 		},
 	}
 	sharedReadTTLValidator = stringCheck{
-		description: "must be a duration from 0 (off) to " + formatDuration(guance.MaxSharedReadTTL) + ", such as 60s",
+		description: "must be a duration from 0 (off) to " + guance.FormatDuration(guance.MaxSharedReadTTL) + ", such as 60s",
 		summary:     "Invalid shared read TTL",
 		check:       func(s string) error { _, err := parseSharedReadTTL(s); return err },
 	}
@@ -75,7 +75,7 @@ func parseSharedReadTTL(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 || d > guance.MaxSharedReadTTL {
 		return 0, fmt.Errorf("%q is not a duration from 0 to %s; write it like 60s or 5m, or 0 to turn the shared read cache off",
-			s, formatDuration(guance.MaxSharedReadTTL))
+			s, guance.FormatDuration(guance.MaxSharedReadTTL))
 	}
 	return d, nil
 }

@@ -6,11 +6,18 @@ variable "balance_floor" {
   default     = 1000
 }
 
+# The API states no currency: name the one your site bills in, for the message.
+variable "currency" {
+  type    = string
+  default = "CNY"
+}
+
 data "guance_billing_balance" "account" {
   lifecycle {
     postcondition {
-      condition     = self.total_balance >= var.balance_floor
-      error_message = "The Guance balance is ${self.total_balance}, below the floor of ${var.balance_floor}: top up the account before applying."
+      condition = self.total_balance >= var.balance_floor
+      # Amounts to 2 decimals in the message; the state keeps them exact.
+      error_message = "The Guance balance is ${format("%.2f", self.total_balance)} ${var.currency}, below the floor of ${format("%.2f", var.balance_floor)} ${var.currency}: top up the account before applying."
     }
   }
 }

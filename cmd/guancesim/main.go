@@ -1,5 +1,12 @@
 // Command guancesim serves the fake Guance OpenAPI of package guancesim on a
-// loopback address, for demos and manual testing.
+// loopback address, for demos, manual testing and recording bills to test a
+// guard with. Install and run it with
+//
+//	go run github.com/guance-finops/terraform-provider-guance/cmd/guancesim@latest
+//
+// It bills no day after today (UTC+8, the China sites' billing day) unless
+// -bill-future is given. It accepts the API key given with -token, by default
+// sim-access-token.
 //
 // It prints the base URL (such as http://127.0.0.1:41234) as the first line
 // of standard output, then serves until SIGINT or SIGTERM, logging one line
@@ -9,7 +16,7 @@
 // Usage:
 //
 //	guancesim [-listen 127.0.0.1:0] [-token KEY] [-records-per-day N]
-//	          [-latency 50ms] [-rate-limit N] [-rate-window 1m]
+//	          [-latency 50ms] [-rate-limit N] [-rate-window 1m] [-bill-future]
 package main
 
 import (
@@ -42,6 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "delay added before every answer")
 	rateLimit := fs.Int("rate-limit", 0, "max requests per API key per rate window (0: unlimited)")
 	rateWindow := fs.Duration("rate-window", time.Minute, "rate limiting window")
+	billFuture := fs.Bool("bill-future", false, "bill the days after today too (by default the simulator, like the API, bills none)")
 	fixedRefusal := fs.Duration("fixed-window-refusal", 0, "refuse every request in this first part of each rate window, as a fixed-window limiter (0: off)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -75,6 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		RateLimit:          *rateLimit,
 		RateWindow:         *rateWindow,
 		FixedWindowRefusal: *fixedRefusal,
+		BillFuture:         *billFuture,
 	})
 	srv := &http.Server{
 		Handler:           logRequests(sim, logger),
