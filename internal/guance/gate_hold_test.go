@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,16 +16,15 @@ import (
 // signalLogger closes retried when the client logs its first retry: by then the attempt
 // before it has settled with the pacer, and any hold it met is in the pacing book.
 type signalLogger struct {
+	once    sync.Once
 	retried chan struct{}
-	closed  bool
 }
 
 func newSignalLogger() *signalLogger { return &signalLogger{retried: make(chan struct{})} }
 
 func (l *signalLogger) Debug(_ context.Context, msg string, _ map[string]any) {
-	if msg == "Guance API attempt failed, retrying" && !l.closed {
-		l.closed = true
-		close(l.retried)
+	if msg == "Guance API attempt failed, retrying" {
+		l.once.Do(func() { close(l.retried) })
 	}
 }
 

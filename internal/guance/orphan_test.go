@@ -30,7 +30,7 @@ var orphanRules = func(cfg *Config) {
 func TestAReadWaitingForTheSlotOfAKilledProcessNamesIt(t *testing.T) {
 	if spec := os.Getenv(envOrphanChild); spec != "" {
 		url, dir, _ := strings.Cut(spec, "|")
-		c := sharedClientAt(t, url, dir, orphanRules)
+		c := sharedClientAt(t, url, dir, nil, orphanRules)
 		fmt.Println("ready")
 		readDay(t, c, 0) // killed before the answer
 		return
@@ -62,18 +62,6 @@ func TestAReadWaitingForTheSlotOfAKilledProcessNamesIt(t *testing.T) {
 		t.Errorf("waited %s (too long: %t) with %d orphaned slots of processes %v, want one of the killed child's %d",
 			p.Waited, p.TooLong(), p.Orphaned, p.OrphanPIDs, child.cmd.Process.Pid)
 	}
-}
-
-// sharedClientAt is sharedClient for a simulator known by its URL only, in a child process.
-func sharedClientAt(t *testing.T, url, dir string, tweak func(*Config)) *Client {
-	t.Helper()
-	cfg := Config{BaseURL: url, Token: guancesim.DefaultToken, SharedPacing: true, SharedPacingDir: dir}
-	tweak(&cfg)
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // A slot is orphaned when its answer will never be recorded: pending, and booked longer ago

@@ -207,8 +207,14 @@ func readAsChild(t *testing.T, spec string) {
 // sharedClient is a client pacing through the window shared in dir, against sim.
 func sharedClient(t *testing.T, sim *guancesim.Server, dir string, log Logger, tweak ...func(*Config)) *Client {
 	t.Helper()
+	return sharedClientAt(t, sim.URL(), dir, log, tweak...)
+}
+
+// sharedClientAt is sharedClient for a simulator known by its URL only, as in a child process.
+func sharedClientAt(t *testing.T, url, dir string, log Logger, tweak ...func(*Config)) *Client {
+	t.Helper()
 	cfg := Config{
-		BaseURL: sim.URL(), Token: guancesim.DefaultToken, SharedPacing: true, SharedPacingDir: dir, Logger: log,
+		BaseURL: url, Token: guancesim.DefaultToken, SharedPacing: true, SharedPacingDir: dir, Logger: log,
 		RateLimit: 2, RateWindow: 10 * time.Minute, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
 	}
 	for _, f := range tweak {

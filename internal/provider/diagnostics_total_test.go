@@ -85,6 +85,14 @@ func TestEveryDiagnosticBuilderIsTotal(t *testing.T) {
 			checkDiagnostic(t, d)
 		}
 	})
+	t.Run("unbilledKeyWarnings", func(t *testing.T) {
+		t.Parallel()
+		spec := guance.BudgetSpec{ProductAmounts: map[string]guance.Decimal{"": {}}, DailyLimits: map[string]guance.Decimal{"x": {}}}
+		for _, d := range unbilledKeyWarnings(guance.Period{}, nil, spec) {
+			checkDiagnostic(t, d)
+		}
+		_ = unbilledKeyWarnings(guance.Period{}, nil, guance.BudgetSpec{})
+	})
 	t.Run("protocolDiagnostics", func(t *testing.T) {
 		t.Parallel()
 		if got := protocolDiagnostics(context.Background(), diag.Diagnostics{nil}); len(got) != 0 {
