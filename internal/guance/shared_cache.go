@@ -247,7 +247,7 @@ type lookAt struct {
 func (s *sharedReadCache) look(ctx context.Context, key, id, waitedFor string) lookAt {
 	at := lookAt{result: lookUnused}
 	s.locked(ctx, func(now time.Time) error {
-		data, err := s.private.ReadFile(key+readEntryExt, s.maxEntryBody()+maxEntryHeader)
+		data, err := s.private.ReadFile(key+readEntryExt, s.maxEntryBody()+maxEntryHeader+2*sha256.Size+1)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			at.missed = "no entry"
@@ -513,9 +513,9 @@ func (c *Client) readShared(ctx context.Context, endpoint, path, rawURL, rawQuer
 	key, id := s.key(path, rawQuery), newBookingID()
 	waitStart, wait, waitedFor := time.Now(), readWaitFirst, ""
 	for {
-		// A read waits for one read in flight at most: when that one ends without an entry (it
-		// failed), this one reads for itself rather than queue behind the next, so that a
-		// failing API costs the waiters one read's time, not one each in turn.
+		// A read waits for one read in flight at most (waitedFor): when that one ends without an
+		// entry (it failed), this one reads for itself rather than queue behind the next, so
+		// that a failing API costs the waiters one read's time, not one each in turn.
 		at := s.look(ctx, key, id, waitedFor)
 		result, body, age, missed := at.result, at.body, at.age, at.missed
 		switch result {

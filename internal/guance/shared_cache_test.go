@@ -471,3 +471,38 @@ func FuzzReadCacheEntry(f *testing.F) {
 		}
 	})
 }
+
+// An answer of a quarter of the cap at most is kept and served; a larger one is read alone and
+// not kept, so that one answer never pushes out every other.
+func TestAnAnswerOverAQuarterOfTheCapIsNotKept(t *testing.T) {
+	t.Parallel()
+	sim := guancesim.NewServer(guancesim.Options{})
+	t.Cleanup(sim.Close)
+	probe := t.TempDir()
+	readExactly(t, cachingClient(t, sim, probe, nil), cachedDay)
+	data, err := os.ReadFile(entryFile(cachingClient(t, sim, probe, nil), cachedDay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := parseEntryHeader(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		capBytes int64
+		kept     bool
+	}{{4 * e.length, true}, {4 * (e.length - 1), false}} {
+		dir := t.TempDir()
+		capped := func(cfg *Config) { cfg.SharedReadCap = tc.capBytes }
+		before := sim.Requests()
+		readExactly(t, cachingClient(t, sim, dir, nil, capped), cachedDay)
+		readExactly(t, cachingClient(t, sim, dir, nil, capped), cachedDay)
+		want := 2
+		if tc.kept {
+			want = 1
+		}
+		if got := sim.Requests() - before; got != want {
+			t.Errorf("an answer of %d bytes under a cap of %d: %d requests for two reads, want %d", e.length, tc.capBytes, got, want)
+		}
+	}
+}
