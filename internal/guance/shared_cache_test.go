@@ -477,3 +477,38 @@ func TestAnAnswerOverAQuarterOfTheCapIsNotKept(t *testing.T) {
 		}
 	}
 }
+
+// When the read others waited for fails, the failure is not shared: each of them reads for
+// itself, at once and not in turn, and gets the bill.
+func TestReadsThatWaitedForAFailedReadEachReadForThemselves(t *testing.T) {
+	t.Parallel()
+	sim := guancesim.NewServer(guancesim.Options{Latency: 200 * time.Millisecond})
+	t.Cleanup(sim.Close)
+	sim.InjectFault(guancesim.FaultSuccessFalse, 1)
+	dir := t.TempDir()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			d, err := cachingClient(t, sim, dir, nil).BillingDetails(context.Background(), cachedDay)
+			if err == nil {
+				if p := sameBill(d, guancesim.Records(guancesim.Options{}, cachedDay.Start.Time(), cachedDay.End.Time())); p != "" {
+					err = fmt.Errorf("not the bill: %s", p)
+				}
+			}
+			errs <- err
+		}()
+	}
+	failed := 0
+	for range 4 {
+		if err := <-errs; err != nil {
+			failed++
+			if !strings.Contains(err.Error(), "success") {
+				t.Errorf("a read failed otherwise than with the injected fault: %v", err)
+			}
+		}
+	}
+	if failed != 1 || sim.Requests() > 4 {
+		t.Errorf("%d reads failed with %d requests; want only the one that met the fault, and at most a request each", failed, sim.Requests())
+	}
+	t.Logf("%d requests for 4 reads, the first failed", sim.Requests())
+}
