@@ -101,7 +101,7 @@ func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
 		if err := decodeJSON(v.Value, &n); err != nil {
 			return nil, fmt.Errorf("the plan's variable %s is not a number (%s); rename it, or pass -budgets", name, v.Value)
 		}
-		a, err := parseAmount(n)
+		a, err := terraformAmount(n)
 		return &a, err
 	}
 	var err error
@@ -118,7 +118,7 @@ func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
 		}
 		b.Products = make(map[string]Amount, len(m))
 		for product, n := range m {
-			if b.Products[product], err = parseAmount(n); err != nil {
+			if b.Products[product], err = terraformAmount(n); err != nil {
 				return Budgets{}, fmt.Errorf("the plan's variable product_budgets[%q]: %w", product, err)
 			}
 		}

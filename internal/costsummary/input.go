@@ -36,6 +36,17 @@ type Amount struct {
 // Rat returns the amount's exact value.
 func (a Amount) Rat() *big.Rat { return new(big.Rat).Set(a.value) }
 
+// terraformAmount is an amount from the plan, which Terraform writes as a plain decimal, never
+// with an exponent (cty writes big.Float.Text('f', -1)). An exponent means the JSON was not
+// written by Terraform, and shown as written it would break the charts (Mermaid reads no
+// exponent) or, expanded, turn 8 bytes of input such as 1e999999 into a million digits.
+func terraformAmount(n json.Number) (Amount, error) {
+	if strings.ContainsAny(string(n), "eE") {
+		return Amount{}, fmt.Errorf("%q is not written as Terraform writes numbers (a plain decimal, without an exponent)", string(n))
+	}
+	return parseAmount(n)
+}
+
 func parseAmount(n json.Number) (Amount, error) {
 	v, ok := new(big.Rat).SetString(string(n))
 	if !ok {
@@ -336,7 +347,7 @@ func (f *fields) optionalAmount(name string) *Amount {
 	if !f.decode(name, &n) || n == nil {
 		return nil
 	}
-	a, err := parseAmount(*n)
+	a, err := terraformAmount(*n)
 	if err != nil {
 		f.err = fmt.Errorf("its %s: %w", name, err)
 		return nil
@@ -351,7 +362,7 @@ func (f *fields) amounts(name string) map[string]Amount {
 	}
 	out := make(map[string]Amount, len(m))
 	for k, n := range m {
-		a, err := parseAmount(n)
+		a, err := terraformAmount(n)
 		if err != nil {
 			f.err = fmt.Errorf("its %s[%q]: %w", name, k, err)
 			return nil

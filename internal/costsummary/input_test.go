@@ -24,6 +24,11 @@ func TestParseRefusesWhatIsNotShowJSONWithTheReason(t *testing.T) {
 		"amount not a number": {`{"format_version": "1.0", "values": {"root_module": {"resources": [
 			{"address": "data.guance_billing_balance.a", "mode": "data", "type": "guance_billing_balance",
 			 "values": {"total_balance": "lots"}}]}}}`, "data.guance_billing_balance.a: its total_balance is not what the provider writes"},
+		"amount with an exponent": {`{"format_version": "1.0", "values": {"root_module": {"resources": [
+			{"address": "data.guance_billing_details.a", "mode": "data", "type": "guance_billing_details",
+			 "values": {"start_date": "2024-03-01", "end_date": "2024-03-01", "total_billing_result": 1, "totals_by_product": {},
+			 "totals_by_date": {"2024-03-01": 1e999999}}}]}}}`,
+			`data.guance_billing_details.a: its totals_by_date["2024-03-01"]: "1e999999" is not written as Terraform writes numbers (a plain decimal, without an exponent)`},
 		"attribute missing": {`{"format_version": "1.0", "values": {"root_module": {"resources": [
 			{"address": "data.guance_billing_details.a", "mode": "data", "type": "guance_billing_details",
 			 "values": {"start_date": "2024-03-01", "end_date": "2024-03-01", "total_billing_result": 1, "totals_by_product": {}}}]}}}`,

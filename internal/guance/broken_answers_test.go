@@ -187,7 +187,7 @@ func TestAnAnswerAnnouncedOverTheCapIsRefusedUnread(t *testing.T) {
 }
 
 // An answer that could be read two ways, or says nothing, or contradicts itself, is refused
-// with the field named: never the last value, never a mix, never a silent zero. Each is
+// with the field named (a success that is not a JSON boolean among them): never the last value, never a mix, never a silent zero. Each is
 // refused at once, as asking again would get the same answer.
 func TestAmbiguousEmptyOrSelfContradictingAnswersAreRefused(t *testing.T) {
 	const record = `"consumeTimeOfDay":"2024-03-01","productDetail":"Log"`
@@ -206,6 +206,10 @@ func TestAmbiguousEmptyOrSelfContradictingAnswersAreRefused(t *testing.T) {
 		`{"code":200,"content":[],"errorCode":"ft.InternalError","message":"","success":true}`: `success is true, yet errorCode is "ft.InternalError" and the envelope code is 200`,
 		`{"code":500,"content":[],"errorCode":"","message":"","success":true}`:                 `success is true, yet errorCode is "" and the envelope code is 500`,
 		`{"content":[],"errorCode":"","message":"","success":true}`:                            `success is true, yet errorCode is "" and the envelope code is missing`,
+		`{"code":200,"content":[],"errorCode":"","success":"true","traceId":"TRACE-X"}`:        `the answer could not be used: success is a string ("true"), not a JSON boolean (true or false)`,
+		`{"code":200,"content":[],"errorCode":"","success":"false"}`:                           `success is a string ("false"), not a JSON boolean`,
+		`{"code":200,"content":[],"errorCode":"","success":1}`:                                 `success is a number (1), not a JSON boolean`,
+		`{"code":200,"content":[],"errorCode":"","success":null}`:                              `success is null (null), not a JSON boolean`,
 	} {
 		c, calls := testClient(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
 		d, err := c.BillingDetails(context.Background(), march)

@@ -461,11 +461,20 @@ func (c *Client) answerError(endpoint string, resp *http.Response, env envelope,
 		return c.decodeError(endpoint, env.TraceID, true, fmt.Sprintf(
 			"the answer broke off after %d bytes: %v", c.cfg.MaxBodyBytes-body.left, body.broken))
 	}
+	if resp.StatusCode == http.StatusOK && derr == nil && env.SuccessNotBoolean != "" {
+		// The API's success is a boolean; "true" as text may be a gateway's or a proxy's
+		// rewrite, and reading it either way would be a guess about whether the request worked.
+		return c.decodeError(endpoint, env.TraceID, false, fmt.Sprintf(
+			"success is %s, not a JSON boolean (true or false); whether the request succeeded would be a guess", env.SuccessNotBoolean))
+	}
 	if resp.StatusCode != http.StatusOK || (derr == nil && !env.Success) {
 		apiErr := &APIError{
 			HTTPStatus: resp.StatusCode, Code: env.Code, ErrorCode: env.ErrorCode,
 			Message: env.Message, TraceID: env.TraceID, Endpoint: endpoint,
-			BasePath: c.scrub.String(strings.TrimRight(c.base.Path, "/")), RetryAfter: resp.Header.Get("Retry-After"),
+			RetryAfter: resp.Header.Get("Retry-After"),
+		}
+		if c.base != nil { // a recorded bill has no base URL: it was never asked of one
+			apiErr.BasePath = c.scrub.String(strings.TrimRight(c.base.Path, "/"))
 		}
 		if derr != nil {
 			apiErr.Body = c.scrub.String(bodyGist(resp.Header.Get("Content-Type"), body.head.String()))

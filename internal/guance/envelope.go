@@ -18,7 +18,10 @@ type envelope struct {
 	ErrorCode string
 	Message   string
 	Success   bool
-	TraceID   string
+	// SuccessNotBoolean describes a success that is not a JSON boolean ("true", 1, null), ""
+	// when it is one or missing.
+	SuccessNotBoolean string
+	TraceID           string
 	// contentErr is set when content was not what the endpoint expects; it is reported only
 	// when the envelope itself says success, since failures often carry odd content.
 	contentErr error
@@ -91,9 +94,13 @@ func decodeEnvelope(r io.Reader, content contentDecoder, scrub *scrubber) (envel
 			env.TraceID, err = readLooseString(dec)
 			env.TraceID = scrub.String(env.TraceID)
 		case "success":
-			var text string
-			text, err = readLooseString(dec)
-			env.Success = text == "true"
+			var v jsontext.Value
+			if v, err = dec.ReadValue(); err == nil {
+				env.Success = v.Kind() == 't'
+				if v.Kind() != 't' && v.Kind() != 'f' {
+					env.SuccessNotBoolean = scrub.String(describeJSON(v))
+				}
+			}
 		default:
 			err = dec.SkipValue()
 		}

@@ -139,7 +139,9 @@ func (d *fieldDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord
 			}
 			name = jsontext.Value(`"` + unquoted + `"`)
 		}
-		text, number := r.valueSlot(name, &day, &tag6, &billingKey)
+		// name is a slice of the decoder's buffer, which the next read may move: the field's
+		// name for a message is the slot's own, taken now.
+		text, number, field := r.valueSlot(name, &day, &tag6, &billingKey)
 		v, err := dec.ReadValue()
 		if err != nil {
 			return err
@@ -162,7 +164,7 @@ func (d *fieldDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord
 				d.pending = append(d.pending, pendingNumber{into: number, start: start, end: len(d.numberTexts)})
 			}
 			if bad != "" && badField == "" {
-				badField, badValue = string(name[1:len(name)-1]), bad
+				badField, badValue = field, bad
 			}
 		}
 	}
@@ -173,16 +175,23 @@ func (d *fieldDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord
 	for _, p := range d.pending {
 		*p.into = Decimal{text: numbers[p.start:p.end]}
 	}
-	r.Measurement = billingKey
-	if r.Measurement.IsNull() {
-		r.Measurement = tag6
-	}
 	refuse := func(format string, args ...any) error {
 		where := fmt.Sprintf("billing record %d (date %q, productDetail %q): ", index, day.Value(), r.ProductDetail.Value())
 		return &contentError{where + fmt.Sprintf(format, args...)}
 	}
 	if badField != "" {
 		return refuse("%s is %q, %s", badField, badValue, notAnAmount(badValue))
+	}
+	// tag6 and billingKey are one field under two names. Two different values are refused
+	// rather than one picked: a measurements filter or budget on the other value would miss
+	// the record, and a guard would pass on a total short of it.
+	if !tag6.IsNull() && !billingKey.IsNull() && tag6.Value() != billingKey.Value() {
+		return refuse("tag6 is %q but billingKey is %q; both name the record's measurement, so which to believe would be a guess",
+			tag6.Value(), billingKey.Value())
+	}
+	r.Measurement = billingKey
+	if r.Measurement.IsNull() {
+		r.Measurement = tag6
 	}
 	if day.IsNull() || len(day.Value()) != len("2006-01-02") {
 		return refuse("consumeTimeOfDay %q is not a YYYY-MM-DD date", day.Value())
@@ -195,52 +204,54 @@ func (d *fieldDecoder) record(dec *jsontext.Decoder, index int, r *BillingRecord
 	return nil
 }
 
-// valueSlot is where the value of the API field with this raw JSON name goes; fields the provider does not
-// expose (orgName, consumption, …) go nowhere and are skipped.
-func (r *BillingRecord) valueSlot(name jsontext.Value, day, tag6, billingKey *Text) (*Text, *Decimal) {
+// valueSlot is where the value of the API field with this raw JSON name goes; a number's slot
+// comes with the field's name for messages, a constant, so that it outlives the decoder's
+// buffer without a copy. Fields the provider does not expose (orgName, consumption, …) go
+// nowhere and are skipped.
+func (r *BillingRecord) valueSlot(name jsontext.Value, day, tag6, billingKey *Text) (*Text, *Decimal, string) {
 	switch string(name) {
 	case `"consumeTimeOfDay"`:
-		return day, nil
+		return day, nil, ""
 	case `"productName"`:
-		return &r.ProductName, nil
+		return &r.ProductName, nil, ""
 	case `"productDetail"`:
-		return &r.ProductDetail, nil
+		return &r.ProductDetail, nil, ""
 	case `"billingCycle"`:
-		return &r.BillingCycle, nil
+		return &r.BillingCycle, nil, ""
 	case `"billingResult"`:
-		return nil, &r.BillingResult
+		return nil, &r.BillingResult, "billingResult"
 	case `"originAmount"`:
-		return nil, &r.OriginAmount
+		return nil, &r.OriginAmount, "originAmount"
 	case `"deductionAmount"`:
-		return nil, &r.DeductionAmount
+		return nil, &r.DeductionAmount, "deductionAmount"
 	case `"oweAmount"`:
-		return nil, &r.OweAmount
+		return nil, &r.OweAmount, "oweAmount"
 	case `"couponAmount"`:
-		return nil, &r.CouponAmount
+		return nil, &r.CouponAmount, "couponAmount"
 	case `"storedCardAmount"`:
-		return nil, &r.StoredCardAmount
+		return nil, &r.StoredCardAmount, "storedCardAmount"
 	case `"cashAmount"`:
-		return nil, &r.CashAmount
+		return nil, &r.CashAmount, "cashAmount"
 	case `"cashCouldAmount"`:
-		return nil, &r.CloudMarketAmount
+		return nil, &r.CloudMarketAmount, "cashCouldAmount"
 	case `"commodityCategory"`:
-		return &r.CommodityCategory, nil
+		return &r.CommodityCategory, nil, ""
 	case `"consumePlatform"`:
-		return &r.ConsumePlatform, nil
+		return &r.ConsumePlatform, nil, ""
 	case `"customerIdentifier"`:
-		return &r.CustomerIdentifier, nil
+		return &r.CustomerIdentifier, nil, ""
 	case `"workspaceUuid"`:
-		return &r.WorkspaceUUID, nil
+		return &r.WorkspaceUUID, nil, ""
 	case `"workspaceName"`:
-		return &r.WorkspaceName, nil
+		return &r.WorkspaceName, nil, ""
 	case `"consumeTime"`:
-		return &r.ConsumeTime, nil
+		return &r.ConsumeTime, nil, ""
 	case `"tag6"`:
-		return tag6, nil
+		return tag6, nil, ""
 	case `"billingKey"`:
-		return billingKey, nil
+		return billingKey, nil, ""
 	case `"count"`:
-		return nil, &r.Count
+		return nil, &r.Count, "count"
 	}
-	return nil, nil
+	return nil, nil, ""
 }

@@ -54,6 +54,33 @@ func TestForecastRoundsEachDivisionOnceHalfAwayFromZero(t *testing.T) {
 	}
 }
 
+// The spike ratio is one division, rounded like the run rate: half away from zero, so a
+// negative latest day (a refund) rounds down where half up would round towards zero, and a
+// truncation would drop the half.
+func TestForecastRoundsTheSpikeRatioHalfAwayFromZero(t *testing.T) {
+	for latest, want := range map[string]string{
+		// latest / (2 / 1) = ±0.0000005, exactly half of the sixth place.
+		"0.000001":  "0.000001",
+		"-0.000001": "-0.000001",
+		// ±0.0000015 / 2 = ±0.00000075: beyond the half, away from zero whatever the rule,
+		// but a truncation drops it.
+		"0.0000015":  "0.000001",
+		"-0.0000015": "-0.000001",
+		// ±0.0000008 / 2 = ±0.0000004: under the half, towards zero.
+		"0.0000008":  "0",
+		"-0.0000008": "0",
+	} {
+		f := forecastOf(t, marchDay(2), 1, map[int]map[string]string{1: {"Log": "2"}, 2: {"Log": latest}})
+		if text(f.LatestDayRatio) != want {
+			t.Errorf("latest day %s against 2: ratio %s, want %s", latest, f.LatestDayRatio, want)
+		}
+	}
+	// -2 / (3 / 1) = -0.666666…
+	if f := forecastOf(t, marchDay(2), 1, map[int]map[string]string{1: {"Log": "3"}, 2: {"Log": "-2"}}); text(f.LatestDayRatio) != "-0.666667" {
+		t.Errorf("-2 against 3: ratio %s, want -0.666667", f.LatestDayRatio)
+	}
+}
+
 func TestForecastOfAPeriodThatIsOverIsWhatWasBilled(t *testing.T) {
 	f := forecastOf(t, Date{2024, time.May, 2}, 7, map[int]map[string]string{30: {"Log": "1"}, 31: {"Log": "3"}})
 	if f.DaysElapsed != 31 || f.DaysRemaining != 0 || text(f.Forecast) != "4" || text(f.Actual) != "4" || text(f.ByProduct["Log"]) != "4" {

@@ -65,6 +65,18 @@ func TestTheTokenEchoedByTheServerIsScrubbedEverywhere(t *testing.T) {
 		"redirect location": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path+"?key="+testToken, http.StatusFound)
 		},
+		// Go's transport error quotes a malformed status line: the text of an answer that never
+		// was one, retried, so in the DEBUG log of the retry as well as in the error.
+		"status line": func(w http.ResponseWriter, _ *http.Request) {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer func() { _ = conn.Close() }()
+			_, _ = buf.WriteString("HTTP/1.1 2" + testToken + " OK\r\nContent-Length: 0\r\n\r\n")
+			_ = buf.Flush()
+		},
 	}
 	for name, handler := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package guancesim
 import (
 	"context"
 	"net"
+	"sync/atomic"
 )
 
 // ClosedURL is the URL of a loopback port that was just listened on and closed, so that a
@@ -18,6 +19,22 @@ func ClosedURL(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return "http://" + addr, nil
+}
+
+// UnresolvableDial is a dial function for an http.Transport that fails every connection as a
+// name lookup does: with notFound, as for a host name that does not exist (NXDOMAIN); else as
+// a lookup that failed otherwise (a resolver that did not answer). It counts the dials in
+// dials. Real lookups depend on the machine's resolver, which may not answer at all.
+func UnresolvableDial(notFound bool, dials *atomic.Int32) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(_ context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		host, _, _ := net.SplitHostPort(addr)
+		lookup := &net.DNSError{Name: host, Err: "no such host", IsNotFound: true}
+		if !notFound {
+			lookup = &net.DNSError{Name: host, Err: "server misbehaving", IsTemporary: true}
+		}
+		return nil, &net.OpError{Op: "dial", Net: network, Err: lookup}
+	}
 }
 
 // SilentURL is the URL of a loopback port that accepts connections and never sends a byte:

@@ -3,10 +3,16 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
@@ -151,24 +157,58 @@ func TestAPeriodTheAPIRefusesSaysToFixThePeriod(t *testing.T) {
 }
 
 // A refused connection and an unknown host end a plan after at most two attempts, saying
-// what to check.
+// what to check: a refused connection, or a lookup that failed otherwise, is asked again once;
+// a host name that does not exist is asked once. The connections are counted at the dialer,
+// and the lookups failed there, so that the count does not depend on this machine's resolver.
 func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
 	t.Parallel()
-	for name, tc := range map[string]struct{ endpoint, tried, advice string }{
-		"refused":      {closedLoopbackURL(t), "The provider tried 2 times", "Nothing accepts connections at that host and port"},
-		"unknown host": {unresolvable, "", "The host name does not resolve"},
+	for name, tc := range map[string]struct {
+		endpoint string
+		lookup   func(dials *atomic.Int32) func(ctx context.Context, network, addr string) (net.Conn, error)
+		dials    int32
+		phrases  []string
+	}{
+		"refused": {closedLoopbackURL(t), nil, 2, []string{"The provider tried 2 times", "Nothing accepts connections at that host and port"}},
+		"unknown host": {unresolvable, func(dials *atomic.Int32) func(context.Context, string, string) (net.Conn, error) {
+			return guancesim.UnresolvableDial(true, dials)
+		}, 1, []string{"no such host", "The host name does not resolve"}},
+		"a lookup that failed otherwise": {unresolvable, func(dials *atomic.Int32) func(context.Context, string, string) (net.Conn, error) {
+			return guancesim.UnresolvableDial(false, dials)
+		}, 2, []string{"server misbehaving", "The provider tried 2 times", "The host name does not resolve"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			phrases := []string{"Could not read Guance billing", "no answer"}
-			if tc.tried != "" {
-				phrases = append(phrases, tc.tried)
+			var dials atomic.Int32
+			dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+				dials.Add(1)
+				var d net.Dialer
+				return d.DialContext(ctx, network, addr)
 			}
-			failsWith(t, billingConfig(fmt.Sprintf(`
+			if tc.lookup != nil {
+				dial = tc.lookup(&dials)
+			}
+			counted := func(c *guance.Config) {
+				fastRetries(c)
+				c.Transport = &http.Transport{DialContext: dial}
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+					"guance": func() (tfprotov6.ProviderServer, error) {
+						return newFastReadServer(&guanceProvider{version: "test", tuneClient: counted}), nil
+					},
+				},
+				Steps: []resource.TestStep{{
+					Config: billingConfig(fmt.Sprintf(`
 provider "guance" {
   endpoint     = %q
   access_token = "any"
-}`, tc.endpoint), "2024-03-01", "2024-03-01"), append(phrases, tc.advice)...)
+}`, tc.endpoint), "2024-03-01", "2024-03-01"),
+					ExpectError: errorLike(append([]string{"Could not read Guance billing", "no answer"}, tc.phrases...)...),
+				}},
+			})
+			if n := dials.Load(); n != tc.dials {
+				t.Errorf("%d connections attempted, want %d", n, tc.dials)
+			}
 		})
 	}
 }

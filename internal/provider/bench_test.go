@@ -75,7 +75,7 @@ func BenchmarkForecastRead(b *testing.B) {
 		}
 		m := billingForecastModel{forecastPeriodModel: forecastPeriodModel{
 			StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue("2023-12-31"), AsOf: types.StringValue("2023-12-31"),
-			LookbackDays: types.Int64Null(), TimeZone: types.StringNull(),
+			LookbackDays: types.NumberNull(), TimeZone: types.StringNull(),
 		}}
 		setForecast(&m, guance.NewForecast(spec, details.Select(guance.Filter{})))
 		state := tfsdk.State{Schema: schemaResp.Schema}

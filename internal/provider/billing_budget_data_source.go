@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -41,7 +41,7 @@ type billingBudgetModel struct {
 	Thresholds            types.List   `tfsdk:"thresholds"`
 	DailyLimits           types.Map    `tfsdk:"daily_limits"`
 	DailyLimitAction      types.String `tfsdk:"daily_limit_action"`
-	MinRunwayDays         types.Int64  `tfsdk:"min_runway_days"`
+	MinRunwayDays         types.Number `tfsdk:"min_runway_days"`
 	ActualBillingResult   types.Number `tfsdk:"actual_billing_result"`
 	ForecastBillingResult types.Number `tfsdk:"forecast_billing_result"`
 	DailyRunRate          types.Number `tfsdk:"daily_run_rate"`
@@ -161,11 +161,11 @@ func (d *billingBudgetDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(guance.Actions...)},
 			},
-			"min_runway_days": schema.Int64Attribute{
-				MarkdownDescription: "The fewest days the account balance must last at `daily_run_rate`, at least 1. When set, " +
+			"min_runway_days": schema.NumberAttribute{
+				MarkdownDescription: "The fewest days the account balance must last at `daily_run_rate`, a whole number, at least 1. When set, " +
 					"the balance is read too (one request per run), and a `runway_days` below it is a `block` finding.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Validators: []validator.Number{wholeNumber{min: 1, max: math.MaxInt32}},
 			},
 			"actual_billing_result": number("The exact sum of `billing_result` from `start_date` to `min(as_of, end_date)`, as " +
 				"in `guance_billing_forecast`; 0 when no day has elapsed."),
@@ -324,7 +324,7 @@ func (d *billingBudgetDataSource) budgetSpec(ctx context.Context, m *billingBudg
 	spec.ProductAmounts = numbers.decimalMap(ctx, path.Root("product_amounts"), m.ProductAmounts)
 	spec.DailyLimits = numbers.decimalMap(ctx, path.Root("daily_limits"), m.DailyLimits)
 	if !m.MinRunwayDays.IsNull() {
-		spec.MinRunwayDays = numbers.decimal(path.Root("min_runway_days"), types.NumberValue(exactNumber(fmt.Sprint(m.MinRunwayDays.ValueInt64()))))
+		spec.MinRunwayDays = numbers.decimal(path.Root("min_runway_days"), m.MinRunwayDays)
 	}
 	return spec, !diags.HasError()
 }

@@ -286,6 +286,11 @@ func TestBillingBudgetRefusesBadInputNamingTheAttribute(t *testing.T) {
   daily_limit_action = "page"`, []string{"daily_limit_action", `value must be one of`, `"page"`}},
 		"negative daily limit": {`daily_limits = { "Log" = -1 }`, []string{"Invalid daily limit", `daily_limits["Log"] is -1, but it must be 0 or more`}},
 		"nothing to judge":     {``, []string{"amount", "product_amounts", "daily_limits", "min_runway_days"}},
+		"runway of a fraction of a day": {`min_runway_days = 2.5`,
+			[]string{"Invalid number", "min_runway_days is 2.5; it must be a whole number from 1 to 2147483647."}},
+		"lookback of a fraction of a day": {`
+  amount        = 100
+  lookback_days = 0.5`, []string{"Invalid number", "lookback_days is 0.5; it must be a whole number from 1 to 2147483647."}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

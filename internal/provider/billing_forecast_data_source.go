@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -36,7 +36,7 @@ type forecastPeriodModel struct {
 	StartDate    types.String `tfsdk:"start_date"`
 	EndDate      types.String `tfsdk:"end_date"`
 	AsOf         types.String `tfsdk:"as_of"`
-	LookbackDays types.Int64  `tfsdk:"lookback_days"`
+	LookbackDays types.Number `tfsdk:"lookback_days"`
 	TimeZone     types.String `tfsdk:"time_zone"`
 }
 
@@ -128,18 +128,19 @@ func withForecastPeriod(attributes map[string]schema.Attribute) map[string]schem
 			MarkdownDescription: "The last complete billing day, as `YYYY-MM-DD` or `YYYYMMDD`: the days up to it are read, the " +
 				"days after it are forecast. Defaults to the day before today's billing day in `time_zone`, by the clock " +
 				"of the machine that plans; the state then holds that day as `YYYY-MM-DD`. Today is not complete, so it " +
-				"is never read by default, and an `as_of` of today or later gets a warning. When `as_of` is before " +
+				"is never read by default, and a warning comes when the last day read, `min(as_of, end_date)`, is today or " +
+				"later. When `as_of` is before " +
 				"`start_date`, no day of the period has elapsed: nothing is read, `actual_billing_result` is 0, " +
 				"and every attribute that needs a rate is null (see those).",
 			Optional:   true,
 			Computed:   true,
 			Validators: []validator.String{dateValidator},
 		},
-		"lookback_days": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("How many of the last elapsed days the run rate averages, at least 1; defaults to "+
-				"%d. When fewer days of the period have elapsed, the run rate averages those.", defaultLookbackDays),
+		"lookback_days": schema.NumberAttribute{
+			MarkdownDescription: fmt.Sprintf("How many of the last elapsed days the run rate averages, a whole number, at least 1; "+
+				"defaults to %d. When fewer days of the period have elapsed, the run rate averages those.", defaultLookbackDays),
 			Optional:   true,
-			Validators: []validator.Int64{int64validator.AtLeast(1)},
+			Validators: []validator.Number{wholeNumber{min: 1, max: math.MaxInt32}},
 		},
 		"time_zone": schema.StringAttribute{
 			MarkdownDescription: "The time zone whose calendar day is the billing day, for the default `as_of`: a UTC offset " +
@@ -201,7 +202,7 @@ func (d *providerData) forecastSpec(m *forecastPeriodModel, diags *diag.Diagnost
 		return spec, false
 	}
 	if !m.LookbackDays.IsNull() {
-		spec.LookbackDays = int(m.LookbackDays.ValueInt64())
+		spec.LookbackDays = int(wholeNumberValue(m.LookbackDays))
 	}
 	zone := guance.DefaultBillingZone
 	if !m.TimeZone.IsNull() {
@@ -220,11 +221,17 @@ func (d *providerData) forecastSpec(m *forecastPeriodModel, diags *diag.Diagnost
 		diags.AddAttributeError(path.Root("as_of"), "Invalid date", "as_of: "+err.Error())
 		return spec, false
 	}
-	if !spec.AsOf.Before(today) {
+	// Only the days read can be incomplete: an as_of past end_date reads up to end_date, and
+	// one before start_date reads nothing.
+	if read, ok := spec.Elapsed(); ok && !read.End.Before(today) {
+		readTo := ""
+		if read.End != spec.AsOf {
+			readTo = fmt.Sprintf(", after end_date, so the days read run to %s", read.End)
+		}
 		diags.AddAttributeWarning(path.Root("as_of"), "as_of is not a complete billing day",
-			fmt.Sprintf("as_of is %s, but today's billing day (in %s) is %s: the days from today on are still being billed, so "+
+			fmt.Sprintf("as_of is %s%s, but today's billing day (in %s) is %s: the days from today on are still being billed, so "+
 				"what is read of them is incomplete and the forecast runs low. Leave as_of out to read up to yesterday.",
-				m.AsOf.ValueString(), zone, today))
+				m.AsOf.ValueString(), readTo, zone, today))
 	}
 	return spec, true
 }

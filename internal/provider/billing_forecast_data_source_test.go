@@ -270,7 +270,9 @@ func TestBillingForecastOfAnEmptyPeriodIsZeroWithANullRatio(t *testing.T) {
 func TestBillingForecastRefusesBadArguments(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct{ args, want string }{
-		"lookback 0":       {`lookback_days = 0`, "Attribute lookback_days value must be at least 1, got: 0"},
+		"lookback 0":       {`lookback_days = 0`, "lookback_days is 0; it must be a whole number from 1 to 2147483647."},
+		"lookback 2.5":     {`lookback_days = 2.5`, "lookback_days is 2.5; it must be a whole number from 1 to 2147483647."},
+		"lookback 1e30":    {`lookback_days = 1e30`, "lookback_days is 1e+30; it must be a whole number"},
 		"unknown zone":     {`time_zone = "Mars/Olympus"`, `Invalid time zone`},
 		"as_of not a date": {`as_of = "2024-02-30"`, `as_of: "2024-02-30" is not a real calendar date`},
 	} {
@@ -328,23 +330,33 @@ data "guance_billing_details" "test" {
 }
 
 // An as_of of today's billing day or later is read as asked, with a warning that its days are
-// still being billed; yesterday is not warned of.
-func TestBillingForecastWarnsWhenAsOfIsNotYetComplete(t *testing.T) {
+// still being billed; yesterday is not warned of, nor an as_of past a period that ended before
+// today, nor one before a period that has not started: no day read is incomplete.
+func TestBillingForecastWarnsOnlyWhenADayReadIsNotYetComplete(t *testing.T) {
 	t.Parallel()
 	d := &providerData{now: func() time.Time { return planClock }}
-	for asOf, warned := range map[string]bool{"2024-03-15": false, "2024-03-16": true, "20240401": true} {
+	const stillBilled = ", but today's billing day (in UTC+08:00) is 2024-03-16: the days from today on are still " +
+		"being billed, so what is read of them is incomplete and the forecast runs low. Leave as_of out to read up to yesterday."
+	for _, c := range []struct{ start, end, asOf, warning string }{
+		{"2024-03-01", "2024-03-31", "2024-03-15", ""},
+		{"2024-03-01", "2024-03-31", "2024-03-16", "as_of is 2024-03-16" + stillBilled},
+		{"2024-03-01", "2024-03-31", "20240401", "as_of is 20240401, after end_date, so the days read run to 2024-03-31" + stillBilled},
+		{"2024-03-01", "2024-03-16", "2024-03-20", "as_of is 2024-03-20, after end_date, so the days read run to 2024-03-16" + stillBilled},
+		{"2024-02-01", "2024-02-29", "2024-03-20", ""},
+		{"2024-02-01", "2024-03-15", "2024-12-31", ""},
+		{"2024-04-01", "2024-04-30", "2024-03-20", ""},
+	} {
 		m := forecastPeriodModel{
-			StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-31"), AsOf: types.StringValue(asOf),
-			LookbackDays: types.Int64Null(), TimeZone: types.StringNull(),
+			StartDate: types.StringValue(c.start), EndDate: types.StringValue(c.end), AsOf: types.StringValue(c.asOf),
+			LookbackDays: types.NumberNull(), TimeZone: types.StringNull(),
 		}
 		var diags diag.Diagnostics
 		if _, ok := d.forecastSpec(&m, &diags); !ok {
-			t.Fatalf("%s: %v", asOf, diags)
+			t.Fatalf("%+v: %v", c, diags)
 		}
-		want := "as_of is " + asOf + ", but today's billing day (in UTC+08:00) is 2024-03-16: the days from today on are still " +
-			"being billed, so what is read of them is incomplete and the forecast runs low. Leave as_of out to read up to yesterday."
-		if got := len(diags) == 1 && diags[0].Severity() == diag.SeverityWarning && diags[0].Detail() == want; got != warned {
-			t.Errorf("as_of %s: diagnostics %v; want a warning: %v", asOf, diags, warned)
+		warned := len(diags) == 1 && diags[0].Severity() == diag.SeverityWarning && diags[0].Detail() == c.warning
+		if c.warning == "" && len(diags) != 0 || c.warning != "" && !warned {
+			t.Errorf("%s to %s as of %s: diagnostics %v; want %q", c.start, c.end, c.asOf, diags, c.warning)
 		}
 	}
 }

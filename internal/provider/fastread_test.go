@@ -23,6 +23,9 @@ func TestProtocolDiagnosticsKeepNestedAttributePaths(t *testing.T) {
 		tftypes.NewAttributePath().WithAttributeName("totals_by_product").WithElementKeyString("Log"),
 		nil,
 	}
+	if len(got) != len(want) {
+		t.Fatalf("%d diagnostics, want %d: %v", len(got), len(want), got)
+	}
 	for i, d := range got {
 		if (d.Attribute == nil) != (want[i] == nil) || d.Attribute != nil && !d.Attribute.Equal(want[i]) {
 			t.Errorf("diagnostic %d points at %v, want %v", i, d.Attribute, want[i])

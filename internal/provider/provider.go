@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -71,8 +70,8 @@ type providerModel struct {
 	AccessToken       types.String `tfsdk:"access_token"`
 	Region            types.String `tfsdk:"region"`
 	Endpoint          types.String `tfsdk:"endpoint"`
-	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
-	MaxAttempts       types.Int64  `tfsdk:"max_attempts"`
+	RequestsPerMinute types.Number `tfsdk:"requests_per_minute"`
+	MaxAttempts       types.Number `tfsdk:"max_attempts"`
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
@@ -113,17 +112,17 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					stringvalidator.ConflictsWith(path.MatchRoot("region")),
 				},
 			},
-			"requests_per_minute": schema.Int64Attribute{
+			"requests_per_minute": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("The most requests the provider sends in any rolling minute; it paces itself under this "+
 					"instead of retrying into the API's limit. Defaults to %d, the API's per-key limit.", guance.DefaultRateLimit),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+				Validators: []validator.Number{wholeNumber{min: 1, max: 1000}},
 			},
-			"max_attempts": schema.Int64Attribute{
+			"max_attempts": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Attempts per read, the first included, when the API answers with a rate limit, a server "+
 					"error, or a broken connection. Defaults to %d.", guance.DefaultMaxAttempts),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, 50)},
+				Validators: []validator.Number{wholeNumber{min: 1, max: 50}},
 			},
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The total time one read may spend waiting between attempts, as a Go duration such as "+
@@ -289,8 +288,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		BaseURL:       baseURL,
 		Token:         token,
 		UserAgent:     fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
-		RateLimit:     int(cfg.RequestsPerMinute.ValueInt64()),
-		MaxAttempts:   int(cfg.MaxAttempts.ValueInt64()),
+		RateLimit:     int(wholeNumberValue(cfg.RequestsPerMinute)),
+		MaxAttempts:   int(wholeNumberValue(cfg.MaxAttempts)),
 		MaxRetryWait:  maxWait,
 		MaxReadTime:   maxReadTime,
 		SharedPacing:  sharedPacing,

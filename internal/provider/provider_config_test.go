@@ -65,6 +65,18 @@ func TestProviderRefusesBadConfiguration(t *testing.T) {
   max_retry_wait = "soon"
 }`, []string{`"soon" is not a positive duration`},
 		},
+		"a rate that is not a whole number": {
+			`provider "guance" {
+  access_token        = "x"
+  requests_per_minute = 2.5
+}`, []string{"Invalid number", "requests_per_minute is 2.5; it must be a whole number from 1 to 1000."},
+		},
+		"attempts out of range": {
+			`provider "guance" {
+  access_token = "x"
+  max_attempts = 51
+}`, []string{"Invalid number", "max_attempts is 51; it must be a whole number from 1 to 50."},
+		},
 		"bad read time": {
 			`provider "guance" {
   access_token  = "x"

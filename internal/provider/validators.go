@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -103,6 +105,42 @@ var timeZoneValidator = stringCheck{
 	description: "must be a UTC offset such as +08:00 or an IANA zone name such as UTC",
 	summary:     "Invalid time zone",
 	check:       func(s string) error { _, err := guance.ParseBillingZone(s); return err },
+}
+
+// wholeNumber validates a count: a whole number from min to max. Such attributes are Number
+// attributes, not Int64 ones, because Terraform has one number type: an Int64 attribute given
+// 2.5 fails in the framework's conversion, before any validator runs, with a message that
+// blames the provider. Here the value is checked first and the message names it.
+type wholeNumber struct {
+	min, max int64
+}
+
+func (v wholeNumber) Description(context.Context) string {
+	return fmt.Sprintf("must be a whole number from %d to %d", v.min, v.max)
+}
+
+func (v wholeNumber) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v wholeNumber) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	// Int64 is exact only for a whole number within int64: 2.5 comes back Below, 1e30 Below.
+	whole, accuracy := n.Int64()
+	if accuracy != big.Exact || whole < v.min || whole > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
+			fmt.Sprintf("%s is %s; it %s.", req.Path, n.Text('g', -1), v.Description(ctx)))
+	}
+}
+
+// wholeNumberValue is a count that wholeNumber has validated; 0 when null, for the default.
+func wholeNumberValue(n types.Number) int64 {
+	if n.IsNull() || n.IsUnknown() {
+		return 0
+	}
+	whole, _ := n.ValueBigFloat().Int64()
+	return whole
 }
 
 // numberAbove refuses a number below a floor (zero), or at it unless zero is allowed: a

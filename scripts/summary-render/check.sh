@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make summary-render-check: renders every golden Markdown summary (internal/costsummary/testdata)
 # in headless Chromium, as GitHub shows it, and fails when a Mermaid chart does not render or
-# lacks a bar per day. Installs what it needs: Debian's chromium (never a downloaded browser)
+# lacks a bar per day, or a summary draws another number of charts than expected-charts.txt
+# lists for it. Installs what it needs: Debian's chromium (never a downloaded browser)
 # and the pinned npm packages of package-lock.json. With SCREENSHOT=FILE it also saves a picture
 # of the check_warning summary (make summary-screenshot writes docs/images/cost-summary.png).
 set -euo pipefail

@@ -1,11 +1,13 @@
 // Renders cost-summary Markdown as GitHub would show it, in headless Debian Chromium: the
-// Markdown by marked, each Mermaid block by mermaid. Fails when a block does not render or
-// its chart lacks a bar per value. With --screenshot FILE, saves a picture of the first file's summary.
+// Markdown by marked, each Mermaid block by mermaid. Fails when a file draws another number of
+// charts than expected-charts.txt lists for it (or is not listed), when a block does not render,
+// or when its chart lacks a bar per value. With --screenshot FILE, saves a picture of the first
+// file's summary.
 //
 //   node render.mjs [--screenshot out.png] summary.md...
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { basename, join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { marked } from "marked";
 import { chromium } from "playwright-core";
@@ -47,6 +49,15 @@ const browser = await chromium.launchPersistentContext(profile, {
     "--disable-component-update", "--disable-sync"],
   viewport: { width: 940, height: 600 },
 });
+// expected-charts.txt: "file count" per line, # comments.
+const expectedCharts = new Map(
+  readFileSync(join(here, "expected-charts.txt"), "utf8")
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim().split(/\s+/))
+    .filter((fields) => fields.length === 2)
+    .map(([file, count]) => [file, Number(count)]),
+);
+
 // One page holds every file, each in its own <section>, so that Mermaid loads once.
 const files = args.map((file) => {
   const markdown = readFileSync(file, "utf8");
@@ -81,6 +92,14 @@ try {
   }, files.length);
   files.forEach(({ file, blocks }, i) => {
     const charts = rendered[i];
+    const expected = expectedCharts.get(basename(file));
+    if (expected === undefined) {
+      console.error(`FAIL ${file}: not in expected-charts.txt; add how many charts it must draw`);
+      failures++;
+    } else if (blocks.length !== expected) {
+      console.error(`FAIL ${file}: ${blocks.length} Mermaid blocks, ${expected} expected (expected-charts.txt)`);
+      failures++;
+    }
     if (charts.length !== blocks.length) {
       console.error(`FAIL ${file}: ${blocks.length} Mermaid blocks, ${charts.length} rendered`);
       failures++;
@@ -94,8 +113,15 @@ try {
         console.log(`ok ${file}: chart ${n + 1}, ${c.bars} bars`);
       }
     });
-    if (blocks.length === 0) console.log(`ok ${file}: no chart`);
+    if (blocks.length === 0 && expected === 0) console.log(`ok ${file}: no chart, as expected`);
   });
+  const given = new Set(args.map((file) => basename(file)));
+  for (const listed of expectedCharts.keys()) {
+    if (!given.has(listed)) {
+      console.error(`FAIL ${listed}: listed in expected-charts.txt but not rendered`);
+      failures++;
+    }
+  }
   for (const e of errors) {
     console.error(`FAIL page error: ${e}`);
     failures++;
