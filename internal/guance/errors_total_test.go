@@ -34,6 +34,8 @@ func TestEveryErrorsTextIsTotal(t *testing.T) {
 		"contentError zero":                 &contentError{},
 		"contentError nil":                  (*contentError)(nil),
 		"gateBudgetError zero":              &gateBudgetError{},
+		"RecordingError zero":               &RecordingError{},
+		"RecordingError nil":                (*RecordingError)(nil),
 		"wrapped nil AttemptsError":         fmt.Errorf("read: %w", (*AttemptsError)(nil)),
 	}
 	for name, err := range cases {

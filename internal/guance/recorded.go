@@ -27,7 +27,15 @@ type RecordingError struct {
 	Problem string
 }
 
-func (e *RecordingError) Error() string { return "the recorded bill " + e.Path + " " + e.Problem }
+func (e *RecordingError) Error() string {
+	switch {
+	case e == nil:
+		return noDetails
+	case e.Problem == "":
+		return "the recorded bill " + e.Path + " cannot be used"
+	}
+	return "the recorded bill " + e.Path + " " + e.Problem
+}
 
 // RecordedBalancePath is where the balance recorded beside the bill at path is read from.
 func RecordedBalancePath(path string) string {

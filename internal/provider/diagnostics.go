@@ -82,9 +82,9 @@ func repeatedMistake(err error) string {
 		return "rejected token"
 	case isAPI && apiErr.IsNotFound():
 		return "not the API's base URL"
-	case errors.As(err, &redirect):
+	case errors.As(err, &redirect) && redirect != nil:
 		return "redirect"
-	case errors.As(err, &recording):
+	case errors.As(err, &recording) && recording != nil:
 		return recording.Error() // a file that cannot be read; a read beyond its days differs per read
 	case guance.NoAnswerCause(err) != guance.NoAnswerOther:
 		return "no answer: " + guance.NoAnswerCause(err).String()
@@ -115,15 +115,15 @@ func clientErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	var recording *guance.RecordingError
 	apiErr, isAPI := guance.AsAPIError(err)
 	switch {
-	case errors.As(err, &recording) && recording != nil:
-		return diag.NewErrorDiagnostic(summary+": the recorded bill cannot serve it", "Nothing was read: "+err.Error()+
-			".\n\nrecorded_bill names a file that GET "+guance.BillingDetailsPath+" answered, recorded for a period that "+
-			"includes every day the configuration reads (the guide \"Testing your guard\" shows how).")
 	case errors.As(err, &heldByOther) && heldByOther != nil:
 		return diag.NewErrorDiagnostic(summary+": the key's rate limit is held by another process", heldByOther.Error()+
 			".\n\nPlans on this machine with the same key (Terragrunt run-all, a CI matrix, Atlantis) share its pacing "+
 			"(shared_pacing), so one refused by the API's limit holds them all, and then one request probes. Raise "+
 			"max_retry_wait above the hold (at most a minute), plan again after it, or run fewer plans with this key at once.")
+	case errors.As(err, &recording) && recording != nil:
+		return diag.NewErrorDiagnostic(summary+": the recorded bill cannot serve it", "Nothing was read: "+err.Error()+
+			".\n\nrecorded_bill names a file that GET "+guance.BillingDetailsPath+" answered, recorded for a period that "+
+			"includes every day the configuration reads (the guide \"Testing your guard\" shows how).")
 	case errors.As(err, &tooSlow) && tooSlow != nil:
 		return diag.NewErrorDiagnostic(summary+": the API is too slow", fmt.Sprintf("%s over %s brought no complete "+
 			"answer from %s; the last one: %s.\n\nThe API, or the network path to it, is slow right now: plan again later, "+

@@ -38,6 +38,8 @@ func TestEveryDiagnosticBuilderIsTotal(t *testing.T) {
 		"HeldByOtherProcessError nil":         (*guance.HeldByOtherProcessError)(nil),
 		"RedirectError zero":                  &guance.RedirectError{},
 		"RedirectError nil":                   (*guance.RedirectError)(nil),
+		"RecordingError zero":                 &guance.RecordingError{},
+		"RecordingError nil":                  (*guance.RecordingError)(nil),
 		"wrapped nil AttemptsError":           fmt.Errorf("w: %w", (*guance.AttemptsError)(nil)),
 		"cancelled":                           context.Canceled,
 		"deadline in AttemptsError":           &guance.AttemptsError{Last: context.DeadlineExceeded},
@@ -46,6 +48,10 @@ func TestEveryDiagnosticBuilderIsTotal(t *testing.T) {
 		t.Run("clientErrorDiagnostic/"+name, func(t *testing.T) {
 			t.Parallel()
 			checkDiagnostic(t, clientErrorDiagnostic("Could not read", err))
+			data := &providerData{}
+			checkDiagnostic(t, data.readError("Could not read", err))
+			checkDiagnostic(t, data.readError("Could not read", err)) // said once: the second points to the first
+			checkDiagnostic(t, (*providerData)(nil).readError("Could not read", err))
 		})
 	}
 	t.Run("periodDiagnostic", func(t *testing.T) {
