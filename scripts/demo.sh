@@ -4,7 +4,8 @@
 # decisions of its guance_billing_budget: within budget (status ok), a month forecast over a
 # smaller budget (a warn finding: a check block warns, the plan passes), a product over its
 # daily limit (warn), and a budget the month so far is over (a block finding: the
-# postcondition fails the plan with the budget's message). Without GUANCE_ACCESS_TOKEN it
+# postcondition fails the plan with the budget's message), then prints that blocked plan's
+# summary as guance-cost-summary shows it in a terminal. Without GUANCE_ACCESS_TOKEN it
 # starts the simulator on loopback and reads from it, and asserts each promised message; with
 # the variable set, it reads the real API (GUANCE_REGION or GUANCE_ENDPOINT pick the site;
 # DEMO_CURRENCY, CNY by default, the currency it bills in).
@@ -72,7 +73,7 @@ plan -var 'daily_limits={"Log"=800}'
 promised 3 'Guance budget: "Log" cost 983.86 CNY on 2024-03-15, over its daily limit of 800.00 CNY (123.0% of it).'
 echo
 echo "==> 4. the same plan with a monthly budget of 30000 $currency: the month so far is over it, the guard blocks the plan"
-if plan -var monthly_budget=30000; then
+if plan -var monthly_budget=30000 -out="$PWD/$work/tfplan"; then
   echo "expected the plan to be blocked" >&2
   exit 1
 fi
@@ -82,7 +83,16 @@ if [ -n "$simulated" ] && ! tr -s ' \n' '  ' <"$work/plan.out" | grep -qF "Guanc
   exit 1
 fi
 echo
+echo "==> the blocked plan as guance-cost-summary shows it in a terminal (Markdown for a pull request without -format text)"
+echo
+terraform -chdir=examples/cost-guard show -json "$PWD/$work/tfplan" >"$work/plan.json"
+go run ./cmd/guance-cost-summary -format text -currency "$currency" "$work/plan.json" | tee "$work/summary.txt"
+if [ -n "$simulated" ] && ! grep -q "blocked" "$work/summary.txt"; then
+  echo "the summary should have said the plan is blocked; see above" >&2
+  exit 1
+fi
+echo
 echo "==> what you just saw, as of $as_of: one guance_billing_budget decided each plan while planning, exactly;"
 echo "    plan 1 was ok; a check block warned without blocking of plan 2's month forecast over 60000 $currency"
 echo "    and of plan 3's Log day over its daily limit; the postcondition on its status blocked plan 4,"
-echo "    over a budget of 30000 $currency, with the budget's own message."
+echo "    over a budget of 30000 $currency, with the budget's own message; the summary read that same decision."

@@ -1,16 +1,19 @@
 package costsummary
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// Budgets are what the summary measures spending and the balance against. Monthly applies to
-// the total of every guance_billing_details read and to the forecast of every
-// guance_billing_forecast read; Products to each product's total (or forecast) by its
-// product_detail; BalanceFloor to every guance_billing_balance read.
+// Budgets are the budgets of a plan without a guance_billing_budget read: from a budgets file or
+// the plan's variables. Monthly applies to the total of each guance_billing_details read, and to
+// the actual and forecast of each guance_billing_forecast read, whose period is one calendar
+// month, and to no other read; Products to each such read's products by their product_detail;
+// BalanceFloor to every guance_billing_balance read.
 type Budgets struct {
 	Monthly      *Amount
 	Products     map[string]Amount
@@ -21,7 +24,8 @@ type Budgets struct {
 	Source string
 }
 
-// budgetFile is the budgets file of the OPA recipe, examples/ci/policy/budgets.json.
+// budgetFile is a budgets file, as the OPA recipe's was before the budget decision: for a plan
+// (or a state) made without guance_billing_budget.
 type budgetFile struct {
 	Budgets *struct {
 		Monthly      *json.Number           `json:"monthly"`
@@ -31,7 +35,7 @@ type budgetFile struct {
 	} `json:"guance_budgets"`
 }
 
-// ReadBudgets reads budgets from a file shaped like the OPA recipe's budgets.json:
+// ReadBudgets reads budgets from a budgets file:
 // {"guance_budgets": {"monthly": 100000, "products": {"Log": 50000}, "balance_floor": 5000}};
 // each member may be left out.
 func ReadBudgets(r io.Reader, name string) (Budgets, error) {
@@ -88,21 +92,30 @@ func positiveBudget(name string, n *json.Number) (*Amount, error) {
 }
 
 // budgetsFromVariables takes the budgets from a plan's root-module variables named as in
-// examples/cost-guard: monthly_budget, product_budgets and balance_floor. A variable of
-// another shape is an error, not a silently missing budget.
-func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
+// examples/cost-guard before it read a guance_billing_budget: monthly_budget, product_budgets
+// and balance_floor. A variable of another shape is an error, not a silently missing budget.
+func budgetsFromVariables(vars map[string]*tfjson.PlanVariable) (Budgets, error) {
 	b := Budgets{Source: "the plan's variables monthly_budget, product_budgets and balance_floor"}
+	value := func(name string) any {
+		if v, ok := vars[name]; ok && v != nil {
+			return v.Value
+		}
+		return nil
+	}
 	number := func(name string) (*Amount, error) {
-		v, ok := vars[name]
-		if !ok || isNull(v.Value) {
+		v := value(name)
+		if v == nil {
 			return nil, nil
 		}
-		var n json.Number
-		if err := decodeJSON(v.Value, &n); err != nil {
-			return nil, fmt.Errorf("the plan's variable %s is not a number (%s); rename it, or pass -budgets", name, v.Value)
+		if text, ok := v.(string); ok {
+			// A -var on the command line is recorded as the text given.
+			v = json.Number(text)
 		}
-		a, err := terraformAmount(n)
-		return &a, err
+		a, err := toAmount(v)
+		if err != nil {
+			return nil, fmt.Errorf("the plan's variable %s: %w; rename it, or pass -budgets", name, err)
+		}
+		return &a, nil
 	}
 	var err error
 	if b.Monthly, err = number("monthly_budget"); err != nil {
@@ -111,15 +124,15 @@ func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
 	if b.BalanceFloor, err = number("balance_floor"); err != nil {
 		return Budgets{}, err
 	}
-	if v, ok := vars["product_budgets"]; ok && !isNull(v.Value) {
-		var m map[string]json.Number
-		if err := decodeJSON(v.Value, &m); err != nil {
-			return Budgets{}, fmt.Errorf("the plan's variable product_budgets is not a map of numbers; rename it, or pass -budgets")
+	if v := value("product_budgets"); v != nil {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return Budgets{}, errors.New("the plan's variable product_budgets is not a map of numbers; rename it, or pass -budgets")
 		}
 		b.Products = make(map[string]Amount, len(m))
 		for product, n := range m {
-			if b.Products[product], err = terraformAmount(n); err != nil {
-				return Budgets{}, fmt.Errorf("the plan's variable product_budgets[%q]: %w", product, err)
+			if b.Products[product], err = toAmount(n); err != nil {
+				return Budgets{}, fmt.Errorf("the plan's variable product_budgets[%q]: %w", clean(product), err)
 			}
 		}
 	}
@@ -130,31 +143,20 @@ func budgetsFromVariables(vars map[string]variable) (Budgets, error) {
 }
 
 // currencyFromVariables reads the plan's variable currency, when it has one.
-func currencyFromVariables(vars map[string]variable) (Currency, error) {
+func currencyFromVariables(vars map[string]*tfjson.PlanVariable) (Currency, error) {
 	v, ok := vars["currency"]
-	if !ok || isNull(v.Value) {
+	if !ok || v == nil || v.Value == nil {
 		return "", nil
 	}
-	var text string
-	if err := decodeJSON(v.Value, &text); err != nil {
-		return "", fmt.Errorf("the plan's variable currency is not a string (%s); rename it, or pass -currency", v.Value)
+	text, ok := v.Value.(string)
+	if !ok {
+		return "", fmt.Errorf("the plan's variable currency is %s, not a string; rename it, or pass -currency", describe(v.Value))
 	}
 	c, err := ParseCurrency(text, "the plan's variable currency")
 	if err != nil {
 		return "", fmt.Errorf("%w; or pass -currency", err)
 	}
 	return c, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
-
-// decodeJSON decodes raw into into, keeping numbers as their text.
-func decodeJSON(raw json.RawMessage, into any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	return dec.Decode(into)
 }
 
 // Any reports whether there is any budget at all.

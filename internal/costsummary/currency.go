@@ -20,19 +20,3 @@ func ParseCurrency(text, source string) (Currency, error) {
 	}
 	return Currency(text), nil
 }
-
-// money is an amount followed by the currency, or bare without one.
-func (c Currency) money(a Amount) string {
-	if c == "" {
-		return a.Text
-	}
-	return a.Text + " " + string(c)
-}
-
-// heading names a column or an axis of amounts: the currency, or without one, fallback.
-func (c Currency) heading(fallback string) string {
-	if c == "" {
-		return fallback
-	}
-	return string(c)
-}

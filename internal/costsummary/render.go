@@ -1,209 +1,223 @@
 package costsummary
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
+	"unicode/utf16"
 )
 
+// Marker is the hidden first line of the Markdown, by which the CI recipe finds its comment on a
+// pull request to update it in place.
+const Marker = "<!-- guance-cost-summary -->"
+
+// detail says how much of the summary below the headline a rendering keeps, from all of it to
+// the headline alone: the Markdown gives up detail, a whole table or section at a time, until it
+// fits its length.
+type detail struct {
+	top         int
+	charts      bool
+	products    bool
+	sections    bool
+	maxRows     int // 0: all
+	maxFindings int // 0: all
+}
+
+func details(top int) []detail {
+	return []detail{
+		{top: top, charts: true, products: true, sections: true},
+		{top: min(top, 3), products: true, sections: true},
+		{top: min(top, 3), products: true, sections: true, maxFindings: 20},
+		{top: top, sections: true, maxFindings: 20},
+		{top: top, maxRows: 20, maxFindings: 20},
+		{top: top, maxRows: 5, maxFindings: 5},
+		{top: top, maxRows: 1, maxFindings: 1},
+	}
+}
+
 // Markdown renders the summary for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request
-// comment: GitHub renders its Mermaid block as a chart of each daily trend.
-func Markdown(s *Summary, opts Options) string {
-	v := buildView(s, opts)
+// comment: the headline and its table, one line per finding, and the rest in collapsed
+// sections. It fits opts.MaxChars (GitHub's comment limit by default) by collapsing detail; it
+// fails only when not even the headline fits.
+func Markdown(s *Summary, opts Options) (string, error) {
+	limit := opts.MaxChars
+	if limit <= 0 {
+		limit = GitHubCommentLimit
+	}
+	var out string
+	for _, d := range details(cmp.Or(max(opts.TopProducts, 0), defaultTopProducts)) {
+		o := opts
+		o.TopProducts = d.top
+		out = markdown(buildView(s, o), d)
+		if Length(out) <= limit {
+			return out, nil
+		}
+	}
+	return "", fmt.Errorf("the summary takes %d characters even with one row and one finding, over the limit of %d: raise -max-chars", Length(out), limit)
+}
+
+// Length counts characters as a browser and GitHub's comment limit do: UTF-16 code units.
+func Length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+func markdown(v view, d detail) string {
 	var b strings.Builder
-	b.WriteString("## Guance billing\n\n")
-	fmt.Fprintf(&b, "%s **%s**\n", [...]string{"✅", "⚠️", "❌"}[v.Level], mdEscape(v.Headline))
-	for _, sec := range v.Sections {
-		fmt.Fprintf(&b, "\n### %s · %s\n\n", sec.Title, mdCode(clean(sec.Address)))
-		for _, f := range sec.Facts {
-			value := mdEscape(f.Value)
-			if f.Strong {
-				value = "**" + value + "**"
-			}
-			fmt.Fprintf(&b, "- %s: %s\n", f.Label, value)
+	b.WriteString(Marker + "\n")
+	fmt.Fprintf(&b, "### %s Guance billing: %s\n\n", levelIcon[v.Level], mdText(v.Headline))
+	if v.Note != "" {
+		fmt.Fprintf(&b, "%s\n\n", mdText(v.Note))
+	}
+	rows, moreRows := capped(v.Rows, d.maxRows)
+	if len(rows) > 0 {
+		b.WriteString("| Budget or read | Period | Spent | Forecast | Budget | Used | Change | Status |\n")
+		b.WriteString("|---|---|--:|--:|--:|--:|--:|---|\n")
+		for _, r := range rows {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdText(r.Name), mdText(r.Period),
+				r.Spent, r.Forecast, r.Budget, r.Used, r.Change, levelIcon[r.Level], r.Status)
 		}
-		for _, msg := range sec.Failures {
-			fmt.Fprintf(&b, "\n> ❌ **Postcondition failed:** %s\n", mdEscape(cleanMessage(msg)))
+		if moreRows > 0 {
+			fmt.Fprintf(&b, "\nand %s.\n", plural(moreRows, "more read", "more reads"))
 		}
-		if len(sec.Products) > 0 {
-			withBudget := hasBudget(sec.Products)
-			fmt.Fprintf(&b, "\n| Product | %s | Share |", sec.ProductsHeading)
-			if withBudget {
-				b.WriteString(" Budget used |")
+		b.WriteString("\n")
+	}
+	findings, moreFindings := capped(v.Findings, d.maxFindings)
+	for _, f := range findings {
+		fmt.Fprintf(&b, "- %s %s: %s\n", levelIcon[f.Level], mdCode(f.Address), mdText(f.Message))
+	}
+	if moreFindings > 0 {
+		fmt.Fprintf(&b, "- and %s\n", plural(moreFindings, "more finding", "more findings"))
+	}
+	if len(findings) > 0 {
+		b.WriteString("\n")
+	}
+	if d.sections {
+		if d.products {
+			for _, t := range v.Products {
+				mdProducts(&b, t)
 			}
-			b.WriteString("\n|---|--:|--:|")
-			if withBudget {
-				b.WriteString("--:|")
-			}
-			b.WriteString("\n")
-			for _, p := range sec.Products {
-				fmt.Fprintf(&b, "| %s | %s | %s |", mdEscape(p.Name), p.Amount, p.Share)
-				if withBudget {
-					fmt.Fprintf(&b, " %s |", p.Budget)
-				}
-				b.WriteString("\n")
-			}
-			if sec.More != "" {
-				fmt.Fprintf(&b, "\n%s\n", sec.More)
-			}
-		} else if sec.ProductsHeading != "" {
-			b.WriteString("\nNo product was billed in this period.\n")
 		}
-		if t := sec.Trend; t != nil {
-			if t.Spark == "" {
-				fmt.Fprintf(&b, "\nDaily: %s.\n", mdEscape(t.Note))
-				continue
+		for _, c := range v.Charts {
+			mdChart(&b, c, d.charts)
+		}
+		if len(v.Balances) > 0 {
+			b.WriteString("<details><summary>Balance</summary>\n\n")
+			for _, bal := range v.Balances {
+				fmt.Fprintf(&b, "- %s%s, read by %s\n", mdText(bal.Value), mdText(floorText(bal.Floor)), codeList(bal.Reads))
 			}
-			fmt.Fprintf(&b, "\nDaily: %s %s.\n", t.Spark, mdEscape(t.Note))
+			b.WriteString("\n</details>\n\n")
+		}
+		if len(v.Methods) > 0 {
+			b.WriteString("<details><summary>How the figures were made</summary>\n\n")
+			for _, m := range v.Methods {
+				fmt.Fprintf(&b, "- %s: %s\n", mdCode(m.Label), mdText(m.Value))
+			}
+			b.WriteString("\n</details>\n\n")
+		}
+	} else if len(v.Products)+len(v.Charts)+len(v.Balances) > 0 {
+		b.WriteString("Products, charts and the balance are left out to fit the comment: see the job's summary page, or run guance-cost-summary with a larger -max-chars.\n\n")
+	}
+	fmt.Fprintf(&b, "<sub>%s</sub>\n", mdText(v.Footer))
+	return b.String()
+}
+
+func floorText(floor string) string {
+	if floor == "" {
+		return ""
+	}
+	return ", " + floor
+}
+
+func codeList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = mdCode(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+func capped[T any](items []T, n int) ([]T, int) {
+	if n <= 0 || len(items) <= n {
+		return items, 0
+	}
+	return items[:n], len(items) - n
+}
+
+func mdProducts(b *strings.Builder, t productTable) {
+	fmt.Fprintf(b, "<details><summary>Products of %s</summary>\n\n", htmlText(t.Address))
+	if t.NothingBilled {
+		b.WriteString("No product was billed in this period.\n\n</details>\n\n")
+		return
+	}
+	b.WriteString("| Product | " + t.AmountHeading + " | Share |")
+	align := "|---|--:|--:|"
+	if t.WithBudget {
+		b.WriteString(" Budget | Used |")
+		align += "--:|--:|"
+		if t.Rows[0].Status != "" {
+			b.WriteString(" Status |")
+			align += "---|"
+		}
+	}
+	b.WriteString("\n" + align + "\n")
+	for _, p := range t.Rows {
+		fmt.Fprintf(b, "| %s | %s | %s |", mdText(p.Name), p.Amount, p.Share)
+		if t.WithBudget {
+			fmt.Fprintf(b, " %s | %s |", cmpDash(p.Budget), cmpDash(p.Used))
+			if p.Status != "" {
+				fmt.Fprintf(b, " %s %s |", levelIcon[p.Level], p.Status)
+			}
+		}
+		b.WriteString("\n")
+	}
+	if t.More != "" {
+		fmt.Fprintf(b, "\n%s.\n", t.More)
+	}
+	b.WriteString("\n</details>\n\n")
+}
+
+func cmpDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func mdChart(b *strings.Builder, c chart, withChart bool) {
+	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n", htmlText(c.Title+cmpSuffix(c.Title)))
+	if c.Spark == "" {
+		fmt.Fprintf(b, "%s\n\n</details>\n\n", mdText(c.Note))
+		return
+	}
+	fmt.Fprintf(b, "%s %s; read by %s.\n", c.Spark, mdText(c.Note), codeList(c.Reads))
+	if withChart {
+		// Every word in the chart is the summary's own: labels come from parsed dates and values
+		// are formatted here, so nothing from the plan reaches Mermaid.
+		b.WriteString("\n```mermaid\nxychart-beta\n")
+		if c.Unit == "day" {
 			// A numeric day axis: Mermaid spaces its ticks, where 31 date labels would overlap.
-			b.WriteString("\n```mermaid\nxychart-beta\n")
-			fmt.Fprintf(&b, "    title \"%s per day\"\n", v.Currency.heading("Spending"))
-			fmt.Fprintf(&b, "    x-axis \"Day (1 is %s)\" 1 --> %d\n", t.First, max(2, len(t.Values))) // a range of one day does not draw
-			if t.High != t.Low {
-				fmt.Fprintf(&b, "    y-axis \"%s\" %s --> %s\n", v.Currency.heading("Amount"), t.Low, t.High)
-			} else {
-				fmt.Fprintf(&b, "    y-axis \"%s\"\n", v.Currency.heading("Amount"))
-			}
-			fmt.Fprintf(&b, "    bar [%s]\n", strings.Join(t.Values, ", "))
-			b.WriteString("```\n")
-		}
-	}
-	if len(v.Warnings) > 0 {
-		b.WriteString("\n### Check blocks\n\n")
-		for _, w := range v.Warnings {
-			for _, msg := range w.Messages {
-				fmt.Fprintf(&b, "- ⚠️ %s: %s\n", mdCode(clean(w.Address)), mdEscape(cleanMessage(msg)))
-			}
-		}
-	}
-	fmt.Fprintf(&b, "\n<sub>%s</sub>\n", mdEscape(footer(s, v)))
-	return b.String()
-}
-
-// Text renders the summary for a terminal, with the same content as Markdown and the trend as
-// a sparkline.
-func Text(s *Summary, opts Options) string {
-	v := buildView(s, opts)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Guance billing: %s\n", v.Headline)
-	for _, sec := range v.Sections {
-		fmt.Fprintf(&b, "\n%s  %s\n", sec.Title, clean(sec.Address))
-		labelWidth := len("Daily")
-		for _, f := range sec.Facts {
-			labelWidth = max(labelWidth, columns(f.Label))
-		}
-		for _, f := range sec.Facts {
-			fmt.Fprintf(&b, "  %s  %s\n", pad(f.Label, labelWidth, false), f.Value)
-		}
-		for _, msg := range sec.Failures {
-			fmt.Fprintf(&b, "  %s  postcondition: %s\n", pad("FAILED", labelWidth, false), cleanMessage(msg))
-		}
-		if len(sec.Products) > 0 {
-			writeProductTable(&b, sec)
-		} else if sec.ProductsHeading != "" {
-			b.WriteString("\n  No product was billed in this period.\n")
-		}
-		if t := sec.Trend; t != nil {
-			b.WriteString("\n")
-			if t.Spark == "" {
-				fmt.Fprintf(&b, "  %s  %s\n", pad("Daily", labelWidth, false), t.Note)
-				continue
-			}
-			fmt.Fprintf(&b, "  %s  %s\n  %s  %s\n", pad("Daily", labelWidth, false), t.Spark, pad("", labelWidth, false), t.Note)
-		}
-	}
-	if len(v.Warnings) > 0 {
-		b.WriteString("\nCheck blocks\n")
-		for _, w := range v.Warnings {
-			for _, msg := range w.Messages {
-				fmt.Fprintf(&b, "  WARNING  %s: %s\n", clean(w.Address), cleanMessage(msg))
-			}
-		}
-	}
-	fmt.Fprintf(&b, "\n%s\n", footer(s, v))
-	return b.String()
-}
-
-func writeProductTable(b *strings.Builder, sec section) {
-	header := productRow{Name: "Product", Amount: sec.ProductsHeading, Share: "Share", Budget: "Budget used"}
-	rows := append([]productRow{header}, sec.Products...)
-	withBudget := hasBudget(sec.Products)
-	var nameW, amountW, shareW int
-	for _, r := range rows {
-		nameW = max(nameW, columns(r.Name))
-		amountW = max(amountW, columns(r.Amount))
-		shareW = max(shareW, columns(r.Share))
-	}
-	b.WriteString("\n")
-	for _, r := range rows {
-		line := "  " + pad(r.Name, nameW, false) + "  " + pad(r.Amount, amountW, true) + "  " + pad(r.Share, shareW, true)
-		if withBudget {
-			line += "  " + r.Budget
-		}
-		b.WriteString(strings.TrimRight(line, " ") + "\n")
-	}
-	if sec.More != "" {
-		fmt.Fprintf(b, "  %s\n", sec.More)
-	}
-}
-
-func hasBudget(rows []productRow) bool {
-	for _, r := range rows {
-		if r.Budget != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func footer(s *Summary, v view) string {
-	f := "From terraform show -json of a " + s.Kind
-	if s.TerraformVersion != "" {
-		f += " (Terraform " + s.TerraformVersion + ")"
-	}
-	if v.Currency != "" {
-		f += "; amounts in " + string(v.Currency) + " as Terraform holds them"
-	} else {
-		// The API reports no currency: say where to state it rather than guess one.
-		f += "; amounts as Terraform holds them, in no stated currency (pass -currency, or give the plan a currency variable)"
-	}
-	f += "; shares rounded down to a tenth."
-	if v.Budgets != "" {
-		f += " " + v.Budgets
-	}
-	return f
-}
-
-// cleanMessage keeps a condition's message on one line and safe to print.
-func cleanMessage(s string) string {
-	return clean(strings.Join(strings.Fields(s), " "))
-}
-
-// mdEscape makes text literal in Markdown, in a paragraph or a table cell.
-func mdEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune("\\`*_[]<>|~&#", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// mdCode puts s in a code span whose fence is longer than any run of backticks in it.
-func mdCode(s string) string {
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
+			fmt.Fprintf(b, "    x-axis \"Day (1 is %s)\" 1 --> %d\n", c.First, max(2, len(c.Values))) // a range of one day does not draw
 		} else {
-			run = 0
+			fmt.Fprintf(b, "    x-axis [\"%s\"]\n", strings.Join(c.Labels, "\", \""))
 		}
+		if c.High != c.Low {
+			fmt.Fprintf(b, "    y-axis \"%s\" %s --> %s\n", c.Axis, c.Low, c.High)
+		} else {
+			fmt.Fprintf(b, "    y-axis \"%s\"\n", c.Axis)
+		}
+		fmt.Fprintf(b, "    bar [%s]\n", strings.Join(c.Values, ", "))
+		b.WriteString("```\n")
 	}
-	fence := strings.Repeat("`", longest+1)
-	if longest > 0 {
-		return fence + " " + s + " " + fence
+	b.WriteString("\n</details>\n\n")
+}
+
+func cmpSuffix(title string) string {
+	if title == "" {
+		return "Spending"
 	}
-	return fence + s + fence
+	return ""
 }

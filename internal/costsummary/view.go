@@ -3,12 +3,11 @@ package costsummary
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Options shape a summary.
@@ -16,335 +15,607 @@ type Options struct {
 	// TopProducts is how many products each read lists, the most costly first; the rest are
 	// counted on one line. Zero means 5.
 	TopProducts int
-	// Budgets, when set, replace those taken from the plan's variables.
+	// Budgets, when set, replace those taken from the plan's variables. Like them, they apply
+	// only to a plan without a guance_billing_budget read.
 	Budgets *Budgets
 	// Currency, when set, replaces the one the budgets file or the plan's variables state.
 	Currency Currency
+	// Exact shows every amount as Terraform holds it instead of rounded to 2 decimals.
+	Exact bool
+	// MaxChars bounds the Markdown's length in characters (UTF-16 code units, as a browser
+	// counts them); zero means GitHub's comment limit, 65,536.
+	MaxChars int
+	// Note is a line of the caller's, shown under the headline (as the CI recipe says that a
+	// pull request from a fork gets no comment).
+	Note string
 }
 
 const (
 	defaultTopProducts = 5
-	// maxTrendDays bounds the daily trend: a longer period shows its last days.
-	maxTrendDays = 92
+	// GitHubCommentLimit is the most characters GitHub accepts in a comment.
+	GitHubCommentLimit = 65536
+	// maxDailyChartDays is the longest period charted by day; a longer one is charted by month.
+	maxDailyChartDays = 62
+	// maxSparkline bounds the sparkline's glyphs, so that it fits a comment's width.
+	maxSparkline = 31
 	// maxNameWidth bounds a product name, in terminal columns.
 	maxNameWidth = 40
 )
+
+// level is how a row or a finding stands, from the least to the most severe.
+type level int
+
+const (
+	levelNone level = iota // no budget: nothing to judge
+	levelOK
+	levelWarn
+	levelBlock
+)
+
+var levelIcon = map[level]string{levelNone: "➖", levelOK: "✅", levelWarn: "⚠️", levelBlock: "⛔"}
 
 // view is what both renderers show: the same facts, formatted for each.
 type view struct {
 	Level    level
 	Headline string
-	Kind     string
-	Sections []section
-	Warnings []Finding
-	Budgets  string
-	Currency Currency
+	Note     string
+	Rows     []row
+	Findings []finding
+	Products []productTable
+	Charts   []chart
+	Balances []balanceView
+	Methods  []fact
+	Footer   string
 }
 
-type level int
+// row is one line of the headline table: a budget, or a read.
+type row struct {
+	Name, Period                          string
+	Spent, Forecast, Budget, Used, Change string
+	Level                                 level
+	Status                                string
+}
 
-const (
-	levelOK level = iota
-	levelWarn
-	levelFail
-)
-
-type section struct {
-	Address  string
-	Module   string
-	Title    string
-	Facts    []fact
-	Failures []string
-	// ProductsHeading names the amount column of Products.
-	ProductsHeading string
-	Products        []productRow
-	More            string
-	Trend           *trend
+type finding struct {
+	Level   level
+	Address string
+	Message string
 }
 
 type fact struct {
 	Label, Value string
-	Strong       bool
+}
+
+type productTable struct {
+	Address        string
+	AmountHeading  string
+	Rows           []productRow
+	More           string
+	WithBudget     bool
+	NothingBilled  bool
+	BudgetHeadings [2]string
 }
 
 type productRow struct {
-	Name, Amount, Share, Budget string
+	Name, Amount, Share, Budget, Used, Status string
+	Level                                     level
 }
 
-type trend struct {
-	Spark  string
+type chart struct {
+	// Title says what is charted and over which days; Reads which reads it shows.
+	Title  string
+	Reads  []string
+	Unit   string // "day" or "month"
+	First  string
+	Labels []string
 	Values []string
-	// First is the date of the first value; Low and High bound the chart's y-axis: from 0,
-	// or from the lowest value when it is negative, to the highest.
-	First, Low, High string
-	Note             string
+	Spark  string
+	Note   string
+	Low    string
+	High   string
+	// Axis names the y-axis: the currency, or "Amount".
+	Axis string
+}
+
+type balanceView struct {
+	Value string
+	Reads []string
+	Floor string
 }
 
 func buildView(s *Summary, opts Options) view {
-	top := opts.TopProducts
-	if top <= 0 {
-		top = defaultTopProducts
-	}
+	top := cmp.Or(opts.TopProducts, defaultTopProducts)
 	budgets, cur := s.Budgets, s.Currency
 	if opts.Budgets != nil {
 		budgets, cur = *opts.Budgets, cmp.Or(opts.Budgets.Currency, cur)
 	}
 	cur = cmp.Or(opts.Currency, cur)
-	v := view{Kind: s.Kind, Warnings: s.Warnings, Currency: cur}
-	failures := 0
-	for _, r := range s.Reads {
-		failures += len(r.Failures)
-		v.Sections = append(v.Sections, buildSection(r, budgets, cur, top))
+	num := number{exact: opts.Exact, cur: cur}
+	hasBudgetReads := slices.ContainsFunc(s.Reads, func(r Read) bool { return r.Budget != nil })
+	if hasBudgetReads {
+		// The plan's decision is the budget: a budgets file would be a second one.
+		budgets = Budgets{}
 	}
-	slices.SortStableFunc(v.Sections, compareSections)
-	if budgets.Any() {
-		v.Budgets = "Budgets from " + budgets.Source + "."
+	reads := slices.Clone(s.Reads)
+	slices.SortStableFunc(reads, compareReads)
+
+	v := view{Note: opts.Note}
+	blockedBudgets, failedConditions, warnings := 0, 0, 0
+	// Modules whose budget read decided warn or block: their check blocks and postconditions
+	// repeat the decision's findings.
+	decided := map[string]bool{}
+	for _, r := range reads {
+		if r.Budget != nil && r.Budget.Status != "ok" {
+			decided[r.Module] = true
+		}
 	}
-	var parts []string
-	switch {
-	case failures > 0:
-		v.Level = levelFail
-		parts = append(parts, fmt.Sprintf("blocked: %s failed", plural(failures, "postcondition")))
-	case s.Errored:
-		v.Level = levelFail
-		parts = append(parts, "the plan errored (see terraform plan's output); the figures are those read before it stopped")
+	for _, r := range reads {
+		switch {
+		case r.Budget != nil:
+			v.Rows = append(v.Rows, budgetRow(r, num))
+			if r.Budget.Status == "block" {
+				blockedBudgets++
+			}
+			for _, f := range r.Budget.Findings {
+				lvl := levelWarn
+				if f.Action == "block" {
+					lvl = levelBlock
+				} else {
+					warnings++
+				}
+				v.Findings = append(v.Findings, finding{Level: lvl, Address: budgetLabel(r), Message: cleanMessage(f.Message)})
+			}
+			if r.Budget.Status != "block" {
+				failedConditions += len(r.Failures)
+				v.Findings = append(v.Findings, conditionFindings(r)...)
+			}
+		case r.Details != nil, r.Forecast != nil:
+			v.Rows = append(v.Rows, readRow(r, budgets, num))
+			failedConditions += len(r.Failures)
+			v.Findings = append(v.Findings, conditionFindings(r)...)
+		case r.Balance != nil:
+			failedConditions += len(r.Failures)
+			v.Findings = append(v.Findings, conditionFindings(r)...)
+		}
 	}
-	if len(s.Warnings) > 0 {
+	for _, d := range s.Deferred {
+		v.Rows = append(v.Rows, row{Name: d.Address, Period: "–", Spent: "unknown", Forecast: "–", Budget: "–", Used: "–", Change: "–",
+			Level: levelWarn, Status: "unknown"})
+		v.Findings = append(v.Findings, finding{Level: levelWarn, Address: d.Address,
+			Message: "read only during the apply, so its figures are unknown in this plan: it depends on a value unknown while planning " +
+				"(timestamp() rather than plantimestamp(), or a resource not yet created)"})
+		warnings++
+	}
+	for _, w := range s.Warnings {
+		// A check block that failed (not one in error) beside a budget that decided warn or
+		// block repeats the decision's findings, as examples/cost-guard's does.
+		if !w.Error && decided[moduleOf(w.Address)] {
+			continue
+		}
+		warnings++
+		for _, msg := range w.Messages {
+			if w.Error {
+				msg = "could not be evaluated: " + msg
+			}
+			v.Findings = append(v.Findings, finding{Level: levelWarn, Address: w.Address, Message: cleanMessage(msg)})
+		}
+	}
+	slices.SortStableFunc(v.Findings, func(a, b finding) int { return cmp.Compare(b.Level, a.Level) })
+	for _, r := range v.Rows {
+		v.Level = max(v.Level, r.Level)
+	}
+	if failedConditions > 0 {
+		v.Level = levelBlock
+	}
+	budgeted := slices.ContainsFunc(v.Rows, func(r row) bool { return r.Budget != "no budget" && r.Budget != "–" })
+	v.Headline = headline(s, budgeted, blockedBudgets, failedConditions, warnings)
+	if len(s.Warnings) > 0 || warnings > 0 {
 		v.Level = max(v.Level, levelWarn)
-		parts = append(parts, fmt.Sprintf("%s failed (a warning: the plan goes on)", plural(len(s.Warnings), "check block")))
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "no postcondition or check block failed")
+	if s.Errored || blockedBudgets > 0 {
+		v.Level = levelBlock
 	}
-	v.Headline = capitalise(strings.Join(parts, "; ")) + "."
+	v.Level = max(v.Level, levelOK)
+
+	for _, r := range reads {
+		switch {
+		case r.Details != nil:
+			d := r.Details
+			v.Products = append(v.Products, products(r.Address, d.ByProduct, d.Total, productBudgets(r, budgets), num, top, "Amount"))
+			v.Charts = addChart(v.Charts, r.Address, d.StartDate, d.EndDate, d.ByDate, d.ByMonth, num)
+		case r.Forecast != nil:
+			f := r.Forecast
+			// A forecast of days a details read has (a period that is over) would repeat its table.
+			if f.Forecast != nil && !hasDetailsOf(reads, r.Module, f.StartDate, f.EndDate) {
+				v.Products = append(v.Products, products(r.Address, f.ByProduct, *f.Forecast, productBudgets(r, budgets), num, top, "Forecast"))
+			}
+			v.Charts = addChart(v.Charts, r.Address, f.StartDate, f.AsOf, f.ByDate, nil, num)
+			v.Methods = append(v.Methods, forecastMethod(r, num))
+		case r.Budget != nil && len(r.Budget.ByProduct) > 0:
+			v.Products = append(v.Products, budgetProducts(r, num, top))
+		case r.Balance != nil:
+			v.Balances = addBalance(v.Balances, r, budgets, num)
+		}
+		if b := r.Budget; b != nil && b.Previous != nil {
+			v.Methods = append(v.Methods, fact{Label: budgetLabel(r), Value: fmt.Sprintf(
+				"change %s against %s spent in the same elapsed days of the period before (previous_billing_result)",
+				changeText(b.ChangePercent), num.money(*b.Previous))})
+		}
+		if r.Budget != nil && (r.Budget.Balance != nil || r.Budget.RunwayDays != nil) {
+			runway := "no runway yet: no day has elapsed to give a run rate"
+			if r.Budget.RunwayDays != nil {
+				runway = "runway " + fixed(r.Budget.RunwayDays.value, 1, true) + " days at the run rate"
+			}
+			v.Methods = append(v.Methods, fact{Label: budgetLabel(r), Value: "balance " + num.optionalMoney(r.Budget.Balance) + ", " + runway})
+		}
+	}
+	v.Footer = footer(s, budgets, num)
 	return v
 }
 
-// compareSections orders the reads by module, then billing, forecast and balance, then address.
-func compareSections(a, b section) int {
+// compareReads orders the reads by module, then budget, details, forecast and balance, then
+// address.
+func compareReads(a, b Read) int {
 	return cmp.Or(
 		cmp.Compare(a.Module, b.Module),
-		cmp.Compare(titleRank[a.Title], titleRank[b.Title]),
+		cmp.Compare(typeRank[a.Type], typeRank[b.Type]),
 		cmp.Compare(a.Address, b.Address))
 }
 
-var titleRank = map[string]int{"Billing": 0, "Forecast": 1, "Balance": 2}
+var typeRank = map[string]int{TypeBudget: 0, TypeDetails: 1, TypeForecast: 2, TypeBalance: 3}
 
-func buildSection(r Read, budgets Budgets, cur Currency, top int) section {
-	sec := section{Address: r.Address, Module: r.Module, Failures: r.Failures}
+// moduleOf is the module part of a check block's address: "" in the root module.
+func moduleOf(address string) string {
+	i := strings.LastIndex(address, "check.")
+	if i <= 0 {
+		return ""
+	}
+	return strings.TrimSuffix(address[:i], ".")
+}
+
+func conditionFindings(r Read) []finding {
+	out := make([]finding, 0, len(r.Failures))
+	for i, msg := range r.Failures {
+		if i < r.FailureErrors {
+			msg = "postcondition could not be evaluated: " + msg
+		}
+		out = append(out, finding{Level: levelBlock, Address: r.Address, Message: cleanMessage(msg)})
+	}
+	return out
+}
+
+func headline(s *Summary, budgeted bool, blockedBudgets, failedConditions, warnings int) string {
+	var blocks []string
+	if blockedBudgets > 0 {
+		blocks = append(blocks, plural(blockedBudgets, "budget", "budgets"))
+	}
+	if failedConditions > 0 {
+		blocks = append(blocks, plural(failedConditions, "failed postcondition", "failed postconditions"))
+	}
+	var h string
 	switch {
-	case r.Details != nil:
-		d := r.Details
-		sec.Title = "Billing"
-		sec.Facts = []fact{
-			{Label: "Period", Value: period(d.StartDate, d.EndDate)},
-			{Label: "Total", Value: cur.money(d.Total), Strong: true},
-		}
-		if budgets.Monthly != nil {
-			sec.Facts = append(sec.Facts, fact{Label: "Budget used", Value: budgetUse(d.Total, *budgets.Monthly, cur)})
-		}
-		sec.ProductsHeading = cur.heading("Amount")
-		sec.Products, sec.More = products(d.ByProduct, d.Total, budgets.Products, cur, top)
-		sec.Trend = buildTrend(d.ByDate, cur)
-	case r.Forecast != nil:
-		f := r.Forecast
-		sec.Title = "Forecast"
-		sec.Facts = []fact{
-			{Label: "Period", Value: period(f.StartDate, f.EndDate)},
-			{Label: "As of", Value: fmt.Sprintf("%s (%s days elapsed, %s remaining)", f.AsOf, f.DaysElapsed.Text, f.DaysRemaining.Text)},
-			{Label: "Spent", Value: cur.money(f.Actual), Strong: true},
-			{Label: "Forecast", Value: cur.money(f.Forecast) + " by " + f.EndDate, Strong: true},
-		}
-		if budgets.Monthly != nil {
-			sec.Facts = append(sec.Facts,
-				fact{Label: "Budget used", Value: budgetUse(f.Actual, *budgets.Monthly, cur)},
-				fact{Label: "Forecast of budget", Value: budgetUse(f.Forecast, *budgets.Monthly, cur)})
-		}
-		rate := cur.money(f.DailyRate) + " a day"
-		if f.LatestDay != nil {
-			rate += ", latest day " + cur.money(*f.LatestDay)
-			if f.LatestDayRatio != nil {
-				rate += " (" + f.LatestDayRatio.Text + "× the rate)"
-			}
-		}
-		sec.Facts = append(sec.Facts, fact{Label: "Run rate", Value: rate})
-		sec.ProductsHeading = strings.TrimSpace("Forecast " + string(cur))
-		sec.Products, sec.More = products(f.ByProduct, f.Forecast, budgets.Products, cur, top)
-		sec.Trend = buildTrend(f.ByDate, cur)
-	case r.Balance != nil:
-		b := r.Balance
-		sec.Title = "Balance"
-		sec.Facts = []fact{{Label: "Total balance", Value: cur.money(b.Total), Strong: true}}
-		sec.Facts = append(sec.Facts, fact{Label: "Made of", Value: fmt.Sprintf("cash %s, coupons %s, stored-value cards %s",
-			optional(b.Cash), optional(b.Coupon), optional(b.StoredCard))})
-		if budgets.BalanceFloor != nil {
-			where := "above"
-			if b.Total.value.Cmp(budgets.BalanceFloor.value) < 0 {
-				where = "below"
-			}
-			sec.Facts = append(sec.Facts, fact{Label: "Floor", Value: fmt.Sprintf("%s (the balance is %s it)", cur.money(*budgets.BalanceFloor), where)})
-		}
+	case len(blocks) > 0:
+		h = "Plan blocked by " + strings.Join(blocks, " and ")
+	case s.Errored:
+		h = "Plan errored (see terraform plan's output); the figures are those read before it stopped"
+	case s.Kind == "state":
+		h = "State read"
+	default:
+		h = "Plan passes"
 	}
-	return sec
-}
-
-func period(start, end string) string { return start + " to " + end }
-
-func optional(a *Amount) string {
-	if a == nil {
-		return "none"
+	switch {
+	case warnings > 0 && len(blocks) > 0:
+		h += "; " + plural(warnings, "warning", "warnings")
+	case warnings > 0:
+		h += " with " + plural(warnings, "warning", "warnings")
+	case len(blocks) == 0 && !s.Errored && budgeted:
+		h += "; no budget crossed"
+	case len(blocks) == 0 && !s.Errored:
+		h += "; no budget"
 	}
-	return a.Text
+	return h
 }
 
-func budgetUse(spend, budget Amount, cur Currency) string {
-	return fmt.Sprintf("%s of %s", percent(spend.value, budget.value), cur.money(budget))
+func budgetLabel(r Read) string {
+	if r.Budget != nil && r.Budget.Name != "" {
+		return r.Budget.Name + " (" + r.Address + ")"
+	}
+	return r.Address
 }
 
-// percent is part/whole in percent, rounded down to a tenth as examples/cost-guard rounds
-// its outputs, computed exactly.
-func percent(part, whole *big.Rat) string {
-	if whole.Sign() == 0 {
+var statusWords = map[string]struct {
+	level level
+	word  string
+}{"ok": {levelOK, "ok"}, "warn": {levelWarn, "warning"}, "block": {levelBlock, "blocked"}}
+
+func budgetRow(r Read, num number) row {
+	b := r.Budget
+	st := statusWords[b.Status]
+	budget := "no budget"
+	if b.Amount != nil {
+		budget = num.plain(*b.Amount)
+	} else if len(b.ByProduct) > 0 {
+		budget = "per product"
+	}
+	return row{
+		Name: budgetLabel(r), Period: period(b.StartDate, b.EndDate),
+		Spent: num.plain(b.Actual), Forecast: num.optionalPlain(b.Forecast),
+		Budget: budget, Used: usedText(b.ActualPercent, b.ForecastPercent, b.Amount != nil),
+		Change: changeText(b.ChangePercent), Level: st.level, Status: st.word,
+	}
+}
+
+// usedText is the decision's percentages: of the actual, and of the forecast when there is one.
+func usedText(actual, forecast *Amount, hasAmount bool) string {
+	if !hasAmount {
 		return "–"
 	}
-	tenths := new(big.Rat).Quo(part, whole)
-	tenths.Mul(tenths, big.NewRat(1000, 1))
-	n := floor(tenths)
-	sign := ""
-	if n.Sign() < 0 {
-		sign = "-"
-		n.Neg(n)
+	s := percentText(actual)
+	if forecast != nil && percentText(forecast) != s {
+		s += " (forecast " + percentText(forecast) + ")"
 	}
-	q, r := new(big.Int).QuoRem(n, big.NewInt(10), new(big.Int))
-	return fmt.Sprintf("%s%s.%s%%", sign, q, r)
+	return s
 }
 
-// floor rounds r down: big.Int's Div is Euclidean, and a Rat's denominator is positive.
-func floor(r *big.Rat) *big.Int {
-	return new(big.Int).Div(r.Num(), r.Denom())
+// readRow is a details or forecast read's row. Its budget is the budgets file's (or the plan's
+// variables') monthly budget, and only for a read of one calendar month.
+func readRow(r Read, budgets Budgets, num number) row {
+	out := row{Name: r.Address, Forecast: "–", Budget: "no budget", Used: "–", Change: "–", Level: levelNone, Status: "no budget"}
+	var spent Amount
+	var forecast *Amount
+	switch {
+	case r.Details != nil:
+		out.Period = period(r.Details.StartDate, r.Details.EndDate)
+		spent = r.Details.Total
+	case r.Forecast != nil:
+		out.Period = period(r.Forecast.StartDate, r.Forecast.EndDate)
+		spent, forecast = r.Forecast.Actual, r.Forecast.Forecast
+		out.Forecast = num.optionalPlain(forecast)
+	}
+	out.Spent = num.plain(spent)
+	if monthly := monthlyBudget(r, budgets); monthly != nil {
+		out.Budget = num.plain(*monthly)
+		out.Used = percentOf(spent.value, monthly.value)
+		if forecast != nil && forecast.value.Cmp(spent.value) != 0 {
+			out.Used += " (forecast " + percentOf(forecast.value, monthly.value) + ")"
+		}
+		out.Level, out.Status = levelOK, "within budget"
+		if spent.value.Cmp(monthly.value) > 0 {
+			out.Level, out.Status = levelWarn, "over budget"
+		}
+	}
+	if len(r.Failures) > 0 {
+		out.Level, out.Status = levelBlock, "blocked"
+		if r.FailureErrors > 0 {
+			out.Status = "blocked: error"
+		}
+	}
+	return out
+}
+
+// monthlyBudget is the budgets file's monthly budget when it applies to r: a read of one whole
+// calendar month.
+func monthlyBudget(r Read, budgets Budgets) *Amount {
+	if budgets.Monthly == nil {
+		return nil
+	}
+	start, end := readPeriod(r)
+	if !isCalendarMonth(start, end) {
+		return nil
+	}
+	return budgets.Monthly
+}
+
+func productBudgets(r Read, budgets Budgets) map[string]Amount {
+	if start, end := readPeriod(r); !isCalendarMonth(start, end) {
+		return nil
+	}
+	return budgets.Products
+}
+
+func readPeriod(r Read) (string, string) {
+	switch {
+	case r.Details != nil:
+		return r.Details.StartDate, r.Details.EndDate
+	case r.Forecast != nil:
+		return r.Forecast.StartDate, r.Forecast.EndDate
+	case r.Budget != nil:
+		return r.Budget.StartDate, r.Budget.EndDate
+	}
+	return "", ""
+}
+
+func isCalendarMonth(start, end string) bool {
+	s, err1 := time.Parse(time.DateOnly, start)
+	e, err2 := time.Parse(time.DateOnly, end)
+	return err1 == nil && err2 == nil && s.Day() == 1 && e.Equal(s.AddDate(0, 1, -1))
+}
+
+// period names a read's days: a calendar month by its name ("March 2024"), any other period by
+// its first and last day.
+func period(start, end string) string {
+	if isCalendarMonth(start, end) {
+		s, _ := time.Parse(time.DateOnly, start)
+		return s.Format("January 2006")
+	}
+	return start + " to " + end
+}
+
+// forecastMethod says how a forecast read's figures were made, in the provider's terms.
+func forecastMethod(r Read, num number) fact {
+	f := r.Forecast
+	lookback := "lookback_days"
+	if f.LookbackDays != nil {
+		lookback = f.LookbackDays.Text
+	}
+	parts := []string{fmt.Sprintf("as of %s, %s days elapsed and %s remaining", f.AsOf, f.DaysElapsed.Text, f.DaysRemaining.Text)}
+	if f.DailyRate != nil {
+		parts = append(parts, fmt.Sprintf("run rate %s a day, the mean daily bill of the last %s elapsed days; "+
+			"forecast = spent + run rate × days remaining", num.money(*f.DailyRate), lookback))
+	} else {
+		parts = append(parts, "no run rate and no forecast: no day has elapsed")
+	}
+	if f.LatestDay != nil {
+		latest := "latest day " + num.money(*f.LatestDay)
+		if f.LatestDayRatio != nil {
+			latest += fmt.Sprintf(", %s× the mean daily bill of up to %s days before it (latest_day_ratio)", ratioText(*f.LatestDayRatio), lookback)
+		} else {
+			latest += ", with no earlier day (or a mean of 0) to compare it with"
+		}
+		parts = append(parts, latest)
+	}
+	return fact{Label: r.Address, Value: strings.Join(parts, "; ")}
 }
 
 // products lists the top products, the most costly first (ties by name), with their share of
 // whole and of their budget, and a line counting the rest.
-func products(amounts map[string]Amount, whole Amount, budgets map[string]Amount, cur Currency, top int) ([]productRow, string) {
-	names := make([]string, 0, len(amounts))
-	for name := range amounts {
-		names = append(names, name)
+func products(address string, amounts map[string]Amount, whole Amount, budgets map[string]Amount, num number, top int, heading string) productTable {
+	t := productTable{Address: address, AmountHeading: heading, BudgetHeadings: [2]string{"Budget", "Used"}}
+	if num.cur != "" {
+		t.AmountHeading += " " + string(num.cur)
 	}
+	if len(amounts) == 0 {
+		t.NothingBilled = true
+		return t
+	}
+	names := slices.Collect(maps.Keys(amounts))
 	slices.SortFunc(names, func(a, b string) int {
-		if c := amounts[b].value.Cmp(amounts[a].value); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
+		return cmp.Or(amounts[b].value.Cmp(amounts[a].value), strings.Compare(a, b))
 	})
 	shown := names[:min(top, len(names))]
-	rows := make([]productRow, 0, len(shown))
 	for _, name := range shown {
-		row := productRow{Name: displayName(name), Amount: amounts[name].Text, Share: percent(amounts[name].value, whole.value)}
+		row := productRow{Name: displayName(name), Amount: num.plain(amounts[name]), Share: percentOf(amounts[name].value, whole.value)}
 		if budget, ok := budgets[name]; ok {
-			row.Budget = budgetUse(amounts[name], budget, cur)
+			t.WithBudget = true
+			row.Budget, row.Used = num.plain(budget), percentOf(amounts[name].value, budget.value)
 		}
-		rows = append(rows, row)
+		t.Rows = append(t.Rows, row)
 	}
-	rest := names[len(shown):]
-	if len(rest) == 0 {
-		return rows, ""
-	}
-	restSum := new(big.Rat)
-	for _, name := range rest {
-		restSum.Add(restSum, amounts[name].value)
-	}
-	more := fmt.Sprintf("%d more products", len(rest))
-	if len(rest) == 1 {
-		more = "1 more product"
-	}
-	return rows, fmt.Sprintf("%s, %s of the total", more, percent(restSum, whole.value))
+	t.More = moreProducts(names[len(shown):], amounts, whole)
+	return t
 }
 
-var sparks = []rune("▁▂▃▄▅▆▇█")
+func moreProducts(rest []string, amounts map[string]Amount, whole Amount) string {
+	if len(rest) == 0 {
+		return ""
+	}
+	sum := new(big.Rat)
+	for _, name := range rest {
+		sum.Add(sum, amounts[name].value)
+	}
+	return fmt.Sprintf("and %s, %s of the total", plural(len(rest), "more product", "more products"), percentOf(sum, whole.value))
+}
 
-// buildTrend lays the daily totals out from the first day to the last (at most maxTrendDays,
-// the latest), a day without records at 0, with a sparkline whose heights run from 0 to the
-// highest day.
-func buildTrend(byDate map[string]Amount, cur Currency) *trend {
-	if len(byDate) == 0 {
-		return nil
+// budgetProducts lists a budget decision's products: those with a budget or a status other
+// than ok first, then the most costly.
+func budgetProducts(r Read, num number, top int) productTable {
+	b := r.Budget
+	t := productTable{Address: budgetLabel(r), AmountHeading: "Spent", WithBudget: true, BudgetHeadings: [2]string{"Budget", "Used"}}
+	if num.cur != "" {
+		t.AmountHeading += " " + string(num.cur)
 	}
-	dates := make([]time.Time, 0, len(byDate))
-	for key := range byDate {
-		d, err := time.Parse(time.DateOnly, key)
-		if err != nil {
-			return &trend{Note: fmt.Sprintf("no daily trend: %q in totals_by_date is not a date", displayName(key))}
+	names := slices.Collect(maps.Keys(b.ByProduct))
+	rank := func(p ProductBudget) int { return statusWords[p.Status].level.rank(p.Amount != nil) }
+	actual := func(p ProductBudget) *big.Rat {
+		if p.Actual == nil {
+			return new(big.Rat)
 		}
-		dates = append(dates, d)
+		return p.Actual.value
 	}
-	slices.SortFunc(dates, func(a, b time.Time) int { return a.Compare(b) })
-	first, last := dates[0], dates[len(dates)-1]
-	days := int(last.Sub(first).Hours()/24) + 1
-	t := &trend{}
-	if days > maxTrendDays {
-		t.Note = fmt.Sprintf("the last %d of %d days", maxTrendDays, days)
-		first = last.AddDate(0, 0, 1-maxTrendDays)
+	slices.SortFunc(names, func(x, y string) int {
+		px, py := b.ByProduct[x], b.ByProduct[y]
+		return cmp.Or(cmp.Compare(rank(py), rank(px)), actual(py).Cmp(actual(px)), strings.Compare(x, y))
+	})
+	shown := names[:min(top, len(names))]
+	for _, name := range shown {
+		p := b.ByProduct[name]
+		row := productRow{Name: displayName(name), Amount: num.optionalPlain(p.Actual), Share: "–", Budget: "–", Used: "–"}
+		if p.Actual != nil {
+			row.Share = percentOf(p.Actual.value, b.Actual.value)
+		}
+		if p.Amount != nil {
+			row.Budget = num.plain(*p.Amount)
+			row.Used = usedText(p.ActualPercent, p.ForecastPercent, true)
+		}
+		st := statusWords[p.Status]
+		row.Level, row.Status = st.level, st.word
+		t.Rows = append(t.Rows, row)
 	}
-	zero := Amount{Text: "0", value: new(big.Rat)}
-	var series []Amount
-	highest := new(big.Rat)
-	var lowDay, highDay string
-	var low, high Amount
-	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
-		key := d.Format(time.DateOnly)
-		a, ok := byDate[key]
-		if !ok {
-			a = zero
-		}
-		series = append(series, a)
-		t.Values = append(t.Values, a.Text)
-		if a.value.Cmp(highest) > 0 {
-			highest = a.value
-		}
-		if lowDay == "" || a.value.Cmp(low.value) < 0 {
-			low, lowDay = a, key
-		}
-		if highDay == "" || a.value.Cmp(high.value) > 0 {
-			high, highDay = a, key
-		}
-	}
-	var spark strings.Builder
-	top := int64(len(sparks) - 1)
-	for _, a := range series {
-		level := int64(0)
-		if highest.Sign() > 0 && a.value.Sign() > 0 {
-			// round(a / highest × 7)
-			scaled := new(big.Rat).Quo(a.value, highest)
-			scaled.Mul(scaled, big.NewRat(top, 1))
-			scaled.Add(scaled, big.NewRat(1, 2))
-			level = floor(scaled).Int64()
-		}
-		spark.WriteRune(sparks[level])
-	}
-	t.Spark = spark.String()
-	t.First = first.Format(time.DateOnly)
-	t.Low, t.High = "0", high.Text
-	if low.value.Sign() < 0 {
-		t.Low = low.Text
-	}
-	lowHigh := fmt.Sprintf("lowest %s on %s, highest %s on %s", cur.money(low), lowDay, cur.money(high), highDay)
-	if t.Note == "" {
-		t.Note = lowHigh
-	} else {
-		t.Note += "; " + lowHigh
+	if rest := len(names) - len(shown); rest > 0 {
+		t.More = "and " + plural(rest, "more product", "more products")
 	}
 	return t
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// rank orders products for listing: a status over ok first, then those with a budget.
+func (l level) rank(hasBudget bool) int {
+	r := int(l) * 2
+	if hasBudget {
+		r++
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return r
 }
 
-func capitalise(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[size:]
+func addBalance(balances []balanceView, r Read, budgets Budgets, num number) []balanceView {
+	b := r.Balance
+	value := fmt.Sprintf("%s (cash %s, coupons %s, stored-value cards %s)", num.money(b.Total),
+		num.optionalMoney(b.Cash), num.optionalMoney(b.Coupon), num.optionalMoney(b.StoredCard))
+	floor := ""
+	if budgets.BalanceFloor != nil {
+		where := "above"
+		switch b.Total.value.Cmp(budgets.BalanceFloor.value) {
+		case -1:
+			where = "below"
+		case 0:
+			where = "exactly at"
+		}
+		floor = fmt.Sprintf("%s the floor of %s", where, num.money(*budgets.BalanceFloor))
+	}
+	// Reads of the same endpoint in one run see the same balance: show it once.
+	for i := range balances {
+		if balances[i].Value == value {
+			balances[i].Reads = append(balances[i].Reads, r.Address)
+			return balances
+		}
+	}
+	return append(balances, balanceView{Value: value, Reads: []string{r.Address}, Floor: floor})
+}
+
+func footer(s *Summary, budgets Budgets, num number) string {
+	f := "From terraform show -json of a " + s.Kind
+	if s.TerraformVersion != "" {
+		f += " (Terraform " + s.TerraformVersion + ")"
+	}
+	switch {
+	case num.exact && num.cur != "":
+		f += "; amounts in " + string(num.cur) + ", exactly as Terraform holds them"
+	case num.exact:
+		f += "; amounts exactly as Terraform holds them, in no stated currency (pass -currency)"
+	case num.cur != "":
+		f += "; amounts in " + string(num.cur) + " rounded to 2 decimals (-exact shows them as Terraform holds them)"
+	default:
+		// The API reports no currency: say where to state it rather than guess one.
+		f += "; amounts rounded to 2 decimals (-exact shows them as Terraform holds them), in no stated currency (pass -currency)"
+	}
+	f += "; percentages to 1 decimal."
+	if budgets.Any() {
+		f += " Budgets from " + budgets.Source + ", applied to reads of one calendar month."
+	}
+	return f
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func hasDetailsOf(reads []Read, module, start, end string) bool {
+	for _, r := range reads {
+		if r.Details != nil && r.Module == module && r.Details.StartDate == start && r.Details.EndDate == end {
+			return true
+		}
+	}
+	return false
 }

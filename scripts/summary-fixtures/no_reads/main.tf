@@ -1,0 +1,3 @@
+resource "terraform_data" "unrelated" {
+  input = "no billing read here"
+}
