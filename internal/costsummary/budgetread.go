@@ -115,26 +115,17 @@ func objectFields(f *fields, name, where string, item any) *fields {
 }
 
 func decodeObjects[T any](f *fields, name string, decode func(*fields) T) map[string]T {
-	v, ok := f.get(name)
-	if !ok || v == nil {
-		return nil
-	}
-	m, isMap := v.(map[string]any)
-	if !isMap {
-		f.fail("its %s is not what the provider writes: %s is not a map", name, describe(v))
-		return nil
-	}
-	out := make(map[string]T, len(m))
-	for key, item := range m {
+	return mapEntries(f, name, func(key string, item any) (T, bool) {
+		var zero T
 		g := objectFields(f, name, fmt.Sprintf("%s[%q]", name, clean(truncate(key, 40))), item)
 		if g == nil {
-			return nil
+			return zero, false
 		}
-		out[key] = decode(g)
+		value := decode(g)
 		if g.err != nil {
 			f.fail("its %s[%q]: %w", name, clean(truncate(key, 40)), g.err)
-			return nil
+			return zero, false
 		}
-	}
-	return out
+		return value, true
+	})
 }

@@ -502,6 +502,18 @@ func toAmount(v any) (Amount, error) {
 }
 
 func (f *fields) amounts(name string) map[string]Amount {
+	return mapEntries(f, name, func(key string, item any) (Amount, bool) {
+		a, err := toAmount(item)
+		if err != nil {
+			f.fail("its %s[%q] is not what the provider writes: %w", name, key, err)
+		}
+		return a, err == nil
+	})
+}
+
+// mapEntries decodes the map attribute name entry by entry: nil when it is absent or null,
+// or when it is not a map or an entry fails (f and decode say why).
+func mapEntries[T any](f *fields, name string, decode func(key string, item any) (T, bool)) map[string]T {
 	v, ok := f.get(name)
 	if !ok || v == nil {
 		return nil
@@ -511,14 +523,13 @@ func (f *fields) amounts(name string) map[string]Amount {
 		f.fail("its %s is not what the provider writes: %s is not a map", name, describe(v))
 		return nil
 	}
-	out := make(map[string]Amount, len(m))
-	for k, item := range m {
-		a, err := toAmount(item)
-		if err != nil {
-			f.fail("its %s[%q] is not what the provider writes: %w", name, k, err)
+	out := make(map[string]T, len(m))
+	for key, item := range m {
+		value, ok := decode(key, item)
+		if !ok {
 			return nil
 		}
-		out[k] = a
+		out[key] = value
 	}
 	return out
 }

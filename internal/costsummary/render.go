@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
 
 // Marker is the hidden first line of the Markdown, by which the CI recipe finds its comment on a
@@ -81,7 +83,7 @@ func markdown(v view, d detail) string {
 				r.Spent, r.Forecast, r.Budget, r.Used, r.Change, levelIcon[r.Level], r.Status)
 		}
 		if moreRows > 0 {
-			fmt.Fprintf(&b, "\nand %s.\n", plural(moreRows, "more read", "more reads"))
+			fmt.Fprintf(&b, "\nand %s.\n", guance.Count(moreRows, "more read"))
 		}
 		b.WriteString("\n")
 	}
@@ -90,7 +92,7 @@ func markdown(v view, d detail) string {
 		fmt.Fprintf(&b, "- %s %s: %s\n", levelIcon[f.Level], mdCode(f.Address), mdText(f.Message))
 	}
 	if moreFindings > 0 {
-		fmt.Fprintf(&b, "- and %s\n", plural(moreFindings, "more finding", "more findings"))
+		fmt.Fprintf(&b, "- and %s\n", guance.Count(moreFindings, "more finding"))
 	}
 	if len(findings) > 0 {
 		b.WriteString("\n")

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
 
 // Options shape a summary.
@@ -287,10 +289,10 @@ func conditionFindings(r Read) []finding {
 func headline(s *Summary, budgeted bool, blockedBudgets, failedConditions, warnings int) string {
 	var blocks []string
 	if blockedBudgets > 0 {
-		blocks = append(blocks, plural(blockedBudgets, "budget", "budgets"))
+		blocks = append(blocks, guance.Count(blockedBudgets, "budget"))
 	}
 	if failedConditions > 0 {
-		blocks = append(blocks, plural(failedConditions, "failed postcondition", "failed postconditions"))
+		blocks = append(blocks, guance.Count(failedConditions, "failed postcondition"))
 	}
 	var h string
 	switch {
@@ -305,9 +307,9 @@ func headline(s *Summary, budgeted bool, blockedBudgets, failedConditions, warni
 	}
 	switch {
 	case warnings > 0 && len(blocks) > 0:
-		h += "; " + plural(warnings, "warning", "warnings")
+		h += "; " + guance.Count(warnings, "warning")
 	case warnings > 0:
-		h += " with " + plural(warnings, "warning", "warnings")
+		h += " with " + guance.Count(warnings, "warning")
 	case len(blocks) == 0 && !s.Errored && budgeted:
 		h += "; no budget crossed"
 	case len(blocks) == 0 && !s.Errored:
@@ -503,7 +505,7 @@ func moreProducts(rest []string, amounts map[string]Amount, whole Amount) string
 	for _, name := range rest {
 		sum.Add(sum, amounts[name].value)
 	}
-	return fmt.Sprintf("and %s, %s of the total", plural(len(rest), "more product", "more products"), percentOf(sum, whole.value))
+	return fmt.Sprintf("and %s, %s of the total", guance.Count(len(rest), "more product"), percentOf(sum, whole.value))
 }
 
 // budgetProducts lists a budget decision's products: those with a budget or a status other
@@ -542,7 +544,7 @@ func budgetProducts(r Read, num number, top int) productTable {
 		t.Rows = append(t.Rows, row)
 	}
 	if rest := len(names) - len(shown); rest > 0 {
-		t.More = "and " + plural(rest, "more product", "more products")
+		t.More = "and " + guance.Count(rest, "more product")
 	}
 	return t
 }
@@ -602,13 +604,6 @@ func footer(s *Summary, budgets Budgets, num number) string {
 		f += " Budgets from " + budgets.Source + ", applied to reads of one calendar month."
 	}
 	return f
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func hasDetailsOf(reads []Read, module, start, end string) bool {

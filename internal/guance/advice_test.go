@@ -16,16 +16,6 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-// closedLoopbackURL is a URL where connections are refused.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	url, err := guancesim.ClosedURL(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
-}
-
 // lines counts the log lines that start with prefix.
 func (l *recordingLogger) count(prefix string) int {
 	l.mu.Lock()
@@ -59,7 +49,7 @@ func TestFaultsThatRepeatByNatureEndAfterAtMostTwoAttempts(t *testing.T) {
 		cause     NoAnswer
 		attempts  int
 	}{
-		"a refused connection":              {closedLoopbackURL(t), nil, NoAnswerRefused, 2},
+		"a refused connection":              {guancesim.ClosedURL(t), nil, NoAnswerRefused, 2},
 		"an unknown host":                   {"https://guance-provider-test.invalid", lookups(true), NoAnswerUnknownHost, 1},
 		"a lookup that failed otherwise":    {"https://guance-provider-test.invalid", lookups(false), NoAnswerUnknownHost, 2},
 		"an untrusted TLS cert":             {tlsServer.URL, nil, NoAnswerUntrusted, 1},

@@ -22,7 +22,7 @@ type Balance struct {
 
 // Total is the exact sum of the balances; null ones count as zero.
 func (b *Balance) Total() Decimal {
-	return decimalOf(b.Cash.Exact().Add(b.Coupon.Exact()).Add(b.StoredCard.Exact()))
+	return decimalOf(b.Cash.exact().Add(b.Coupon.exact()).Add(b.StoredCard.exact()))
 }
 
 // BillingBalance reads the account's balances. Every read of one client shares the first

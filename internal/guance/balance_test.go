@@ -87,14 +87,14 @@ func TestBillingBalanceRefusesWhatIsNotABalance(t *testing.T) {
 		"success false under HTTP 200": {200, false, `{"cashBalance":1}`,
 			[]string{"HTTP 200", "ft.Failed", "TRACE-TEST-200"}},
 		"a rejected token": {403, false, `null`,
-			[]string{"HTTP 403", ErrorCodeInvalidAPIKey, "TRACE-TEST-403"}},
+			[]string{"HTTP 403", errorCodeInvalidAPIKey, "TRACE-TEST-403"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			errorCode := ""
 			switch {
 			case tc.status == 403:
-				errorCode = ErrorCodeInvalidAPIKey
+				errorCode = errorCodeInvalidAPIKey
 			case !tc.success:
 				errorCode = "ft.Failed"
 			}
@@ -130,7 +130,7 @@ func TestBillingBalanceRidesOutTransientFaultsAndIsNotKeptWhenItFails(t *testing
 		mu.Unlock()
 		switch n {
 		case 1:
-			answer(w, 401, false, ErrorCodeKeyRateLimit, `null`)
+			answer(w, 401, false, errorCodeKeyRateLimit, `null`)
 		case 2:
 			answer(w, 502, false, "", `null`)
 		case 3: // a failure the client gives up on at once

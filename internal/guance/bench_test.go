@@ -46,7 +46,7 @@ func BenchmarkReadPath(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = Sum(d.Select(Filter{}))
+				_ = SumBy(d.Select(Filter{}), productDetail, billingResult, originAmount)
 			}
 		})
 	}
@@ -72,7 +72,7 @@ func BenchmarkEncodingJSONFloor(b *testing.B) {
 			sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.recordsPerDay})
 			defer sim.Close()
 			period := benchPeriod(size.days)
-			url := fmt.Sprintf("%s%s?startDate=%s&endDate=%s", sim.URL(), BillingDetailsPath, period.Start.Compact(), period.End.Compact())
+			url := fmt.Sprintf("%s%s?startDate=%s&endDate=%s", sim.URL(), BillingDetailsPath, period.Start.compact(), period.End.compact())
 			b.ReportAllocs()
 			for b.Loop() {
 				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)

@@ -61,8 +61,8 @@ func (c *Client) BillingDetails(ctx context.Context, period Period) (*BillingDet
 
 func (c *Client) fetchBillingDetails(ctx context.Context, period Period) (*BillingDetails, error) {
 	query := url.Values{}
-	query.Set("startDate", period.Start.Compact())
-	query.Set("endDate", period.End.Compact())
+	query.Set("startDate", period.Start.compact())
+	query.Set("endDate", period.End.compact())
 	var out *BillingDetails
 	got, err := c.get(ctx, BillingDetailsPath, query, func(bodySize int64) contentDecoder {
 		out = &BillingDetails{Period: period, Records: make([]BillingRecord, 0, recordsIn(bodySize))}
@@ -111,8 +111,8 @@ type Filter struct {
 	WorkspaceUUIDs map[string]bool
 }
 
-// Keeps reports whether the filter keeps r. A record without the filtered value is not kept.
-func (f Filter) Keeps(r *BillingRecord) bool {
+// keeps reports whether the filter keeps r. A record without the filtered value is not kept.
+func (f Filter) keeps(r *BillingRecord) bool {
 	return admits(f.ProductDetails, r.ProductDetail) && admits(f.Measurements, r.Measurement) &&
 		admits(f.WorkspaceUUIDs, r.WorkspaceUUID)
 }
@@ -127,7 +127,7 @@ func admits(set map[string]bool, t Text) bool {
 func (d *BillingDetails) Select(f Filter) []*BillingRecord {
 	out := make([]*BillingRecord, 0, len(d.Records))
 	for i := range d.Records {
-		if f.Keeps(&d.Records[i]) {
+		if f.keeps(&d.Records[i]) {
 			out = append(out, &d.Records[i])
 		}
 	}

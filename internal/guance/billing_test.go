@@ -17,22 +17,24 @@ func testRecord(day int, product, measurement, workspace, billed string) Billing
 	return r
 }
 
-func TestSumGroupsExactlyByProductDateAndMeasurement(t *testing.T) {
+func TestSumByGroupsExactlyByProductDateAndMeasurement(t *testing.T) {
 	d := &BillingDetails{Records: []BillingRecord{
 		testRecord(1, "Log", "logging", "w1", "0.1"),
 		testRecord(1, "Log", "logging", "w1", "0.2"),
 		testRecord(2, "Metric", "", "w1", "24981.79"),
 		testRecord(2, "Log", "logging", "w2", "0.01"),
 	}}
-	got := Sum(d.Select(Filter{}))
+	records := d.Select(Filter{})
+	byProduct, byDate := BillingResultBy(records, productDetail), BillingResultBy(records, day)
+	byMeasurement := BillingResultBy(records, func(r *BillingRecord) string { return r.Measurement.Value() })
 	want := map[string]string{
 		"total": "24982.1", "Log": "0.31", "Metric": "24981.79",
 		"2024-03-01": "0.3", "2024-03-02": "24981.8", "logging": "0.31", "no measurement": "24981.79",
 	}
 	gotText := map[string]string{
-		"total": got.BillingResult.String(), "Log": got.ByProduct["Log"].String(), "Metric": got.ByProduct["Metric"].String(),
-		"2024-03-01": got.ByDate["2024-03-01"].String(), "2024-03-02": got.ByDate["2024-03-02"].String(),
-		"logging": got.ByMeasurement["logging"].String(), "no measurement": got.ByMeasurement[""].String(),
+		"total": Total(records, billingResult).String(), "Log": byProduct["Log"].String(), "Metric": byProduct["Metric"].String(),
+		"2024-03-01": byDate["2024-03-01"].String(), "2024-03-02": byDate["2024-03-02"].String(),
+		"logging": byMeasurement["logging"].String(), "no measurement": byMeasurement[""].String(),
 	}
 	for k, w := range want {
 		if gotText[k] != w {
@@ -58,7 +60,7 @@ func TestFilterKeepsRecordsMatchingEverySet(t *testing.T) {
 		"nothing matches":             {Filter{ProductDetails: map[string]bool{"APM": true}}, "0"},
 	}
 	for name, c := range cases {
-		if got := Sum(d.Select(c.f)).BillingResult.String(); got != c.want {
+		if got := Total(d.Select(c.f), billingResult).String(); got != c.want {
 			t.Errorf("%s: total %s, want %s", name, got, c.want)
 		}
 	}
@@ -66,28 +68,29 @@ func TestFilterKeepsRecordsMatchingEverySet(t *testing.T) {
 
 // Months are calendar months of the records' days, across a year boundary too; a product's
 // every amount is summed, a null deduction counting as 0.
-func TestSumGroupsByMonthAndSumsEveryAmountPerProduct(t *testing.T) {
+func TestSumByGroupsByMonthAndSumsEveryAmountPerProduct(t *testing.T) {
 	dec := func(s string) Decimal { d, _ := ParseDecimal(s); return d }
 	rec := func(y int, m time.Month, d int, product, billed, origin, deduction, count string) BillingRecord {
 		return BillingRecord{Date: Date{y, m, d}, ProductDetail: TextOf(product), BillingResult: dec(billed),
 			OriginAmount: dec(origin), DeductionAmount: dec(deduction), Count: dec(count)}
 	}
-	got := Sum((&BillingDetails{Records: []BillingRecord{
+	records := (&BillingDetails{Records: []BillingRecord{
 		rec(2023, time.December, 31, "Log", "0.1", "0.1234", "", "10"),
 		rec(2024, time.January, 1, "Log", "0.2", "0.2", "0.05", "5"),
 		rec(2024, time.January, 31, "Metric", "7", "7.5", "0.5", "1000000000000000000000"),
 		rec(2024, time.January, 31, "", "1", "1", "0", ""),
-	}}).Select(Filter{}))
+	}}).Select(Filter{})
 	months := map[string]string{}
-	for k, v := range got.ByMonth {
+	for k, v := range BillingResultBy(records, func(r *BillingRecord) string { return r.Date.String()[:len("YYYY-MM")] }) {
 		months[k] = v.String()
 	}
 	if want := map[string]string{"2023-12": "0.1", "2024-01": "8.2"}; !maps.Equal(months, want) {
 		t.Errorf("by month %v, want %v", months, want)
 	}
 	products := map[string][4]string{}
-	for k, p := range got.Products {
-		products[k] = [4]string{p.BillingResult.String(), p.OriginAmount.String(), p.DeductionAmount.String(), p.Count.String()}
+	for k, p := range SumBy(records, productDetail, billingResult, originAmount,
+		func(r *BillingRecord) Decimal { return r.DeductionAmount }, func(r *BillingRecord) Decimal { return r.Count }) {
+		products[k] = [4]string{p[0].String(), p[1].String(), p[2].String(), p[3].String()}
 	}
 	want := map[string][4]string{
 		"Log":    {"0.3", "0.3234", "0.05", "15"},
@@ -97,8 +100,8 @@ func TestSumGroupsByMonthAndSumsEveryAmountPerProduct(t *testing.T) {
 	if !maps.Equal(products, want) {
 		t.Errorf("products %v, want %v", products, want)
 	}
-	if got.ByProduct["Log"].String() != "0.3" || len(got.ByProduct) != 3 {
-		t.Errorf("by product %v", got.ByProduct)
+	if byProduct := BillingResultBy(records, productDetail); byProduct["Log"].String() != "0.3" || len(byProduct) != 3 {
+		t.Errorf("by product %v", byProduct)
 	}
 }
 
@@ -115,5 +118,17 @@ func TestBilledListsDistinctValuesSortedWithoutNulls(t *testing.T) {
 	}
 	if empty := (&BillingDetails{}).Billed(); empty.ProductDetails == nil || len(empty.ProductDetails) != 0 {
 		t.Errorf("an empty answer bills %#v, want an empty list", empty.ProductDetails)
+	}
+}
+
+func originAmount(r *BillingRecord) Decimal { return r.OriginAmount }
+
+// An empty set of records sums to 0 and to no groups.
+func TestSumByOfNoRecordsHasNoGroupsAndTotalsZero(t *testing.T) {
+	if got := SumBy(nil, productDetail, billingResult); len(got) != 0 {
+		t.Errorf("groups of nothing: %v", got)
+	}
+	if got := Total(nil, billingResult).String(); got != "0" {
+		t.Errorf("total of nothing %s, want 0", got)
 	}
 }

@@ -173,7 +173,7 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 	}
 	f := NewForecast(spec.Forecast, current)
 	d := BudgetDecision{Forecast: f, Status: StatusOK}
-	actualByProduct := Sum(current).ByProduct
+	actualByProduct := BillingResultBy(current, productDetail)
 	if elapsedOK {
 		d.Previous = decimalOf(prevTotal.value())
 		d.ChangePercent = change(f.Actual, d.Previous)
@@ -196,8 +196,8 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 	for _, p := range slices.Sorted(maps.Keys(products)) {
 		pb := ProductBudget{Amount: spec.ProductAmounts[p], Status: StatusOK}
 		if elapsedOK {
-			pb.Actual = decimalOf(actualByProduct[p].Exact())
-			pb.Forecast = decimalOf(f.ByProduct[p].Exact())
+			pb.Actual = decimalOf(actualByProduct[p].exact())
+			pb.Forecast = decimalOf(f.ByProduct[p].exact())
 			pb.Previous = decimalOf(prevByProduct.sum(p))
 		} else {
 			pb.Actual = decimalOf(decimal.Zero)
@@ -213,7 +213,7 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 	if elapsedOK {
 		for _, p := range slices.Sorted(maps.Keys(spec.DailyLimits)) {
 			limit, latest := spec.DailyLimits[p], decimalOf(latestByProduct.sum(p))
-			if latest.Exact().GreaterThan(limit.Exact()) {
+			if latest.exact().GreaterThan(limit.exact()) {
 				d.add(Finding{Action: spec.DailyLimitAction, Basis: BasisDaily, Scope: p, Value: latest, Limit: limit,
 					Percent: percentOf(latest, limit), Message: m.daily(p, latest, limit)})
 			}
@@ -221,10 +221,10 @@ func DecideBudget(spec BudgetSpec, records []*BillingRecord, balance *Balance) B
 	}
 	if balance != nil {
 		d.Balance = balance.Total()
-		if rate := f.DailyRunRate; !rate.IsNull() && rate.Exact().IsPositive() {
-			d.RunwayDays = decimalOf(d.Balance.Exact().DivRound(rate.Exact(), DivisionPlaces))
+		if rate := f.DailyRunRate; !rate.IsNull() && rate.exact().IsPositive() {
+			d.RunwayDays = decimalOf(d.Balance.exact().DivRound(rate.exact(), DivisionPlaces))
 		}
-		if least := spec.MinRunwayDays; !least.IsNull() && !d.RunwayDays.IsNull() && d.RunwayDays.Exact().LessThan(least.Exact()) {
+		if least := spec.MinRunwayDays; !least.IsNull() && !d.RunwayDays.IsNull() && d.RunwayDays.exact().LessThan(least.exact()) {
 			d.add(Finding{Action: ActionBlock, Basis: BasisRunway, Scope: ScopeTotal, Value: d.RunwayDays, Limit: least,
 				Percent: percentOf(d.RunwayDays, least), Message: m.runway(d.Balance, f.DailyRunRate, d.RunwayDays, least)})
 		}
@@ -250,8 +250,8 @@ func (d *BudgetDecision) addThreshold(m messages, t Threshold, scope string, act
 	if value.IsNull() {
 		return
 	}
-	limit := decimalOf(budget.Exact().Mul(t.Percent.Exact()).Shift(-percentScale))
-	if value.Exact().LessThan(limit.Exact()) {
+	limit := decimalOf(budget.exact().Mul(t.Percent.exact()).Shift(-percentScale))
+	if value.exact().LessThan(limit.exact()) {
 		return
 	}
 	percent := percentOf(value, budget)
@@ -276,19 +276,19 @@ func higher(a, b string) string {
 // percentOf is value as a percentage of whole, rounded once; null when either is null or
 // whole is not positive.
 func percentOf(value, whole Decimal) Decimal {
-	if value.IsNull() || whole.IsNull() || !whole.Exact().IsPositive() {
+	if value.IsNull() || whole.IsNull() || !whole.exact().IsPositive() {
 		return Decimal{}
 	}
-	return decimalOf(value.Exact().Shift(percentScale).DivRound(whole.Exact(), DivisionPlaces))
+	return decimalOf(value.exact().Shift(percentScale).DivRound(whole.exact(), DivisionPlaces))
 }
 
 // change is the change from before to now in percent of before; null when before is not
 // positive, since a change from nothing has no finite percentage.
 func change(now, before Decimal) Decimal {
-	if before.IsNull() || !before.Exact().IsPositive() {
+	if before.IsNull() || !before.exact().IsPositive() {
 		return Decimal{}
 	}
-	return decimalOf(now.Exact().Sub(before.Exact()).Shift(percentScale).DivRound(before.Exact(), DivisionPlaces))
+	return decimalOf(now.exact().Sub(before.exact()).Shift(percentScale).DivRound(before.exact(), DivisionPlaces))
 }
 
 // messages writes findings for the person at the terminal: money to 2 decimals with the
@@ -328,5 +328,5 @@ func (m messages) daily(product string, latest, limit Decimal) string {
 
 func (m messages) runway(balance, rate, days, least Decimal) string {
 	return fmt.Sprintf("%s: the balance of %s lasts %s days at %s a day, fewer than the %s days asked for: top up the account.",
-		m.label(), m.money(balance), Ratio(days), m.money(rate), least)
+		m.label(), m.money(balance), ratio(days), m.money(rate), least)
 }

@@ -99,17 +99,17 @@ func TestBillingDetailsDecodesEveryQuirk(t *testing.T) {
 			t.Errorf("%s should be null", what)
 		}
 	}
-	if !r0.StoredCardAmount.Exact().IsZero() || r0.StoredCardAmount.IsNull() {
+	if !r0.StoredCardAmount.exact().IsZero() || r0.StoredCardAmount.IsNull() {
 		t.Error("a 0 amount is 0, not null")
 	}
-	totals := Sum(d.Select(Filter{}))
-	if got := totals.BillingResult.String(); got != "24981.8" {
+	records := d.Select(Filter{})
+	if got := Total(records, billingResult).String(); got != "24981.8" {
 		t.Errorf("total billing %s, want exactly 24981.8", got)
 	}
-	if got := totals.OriginAmount.String(); got != "24981.8012" {
+	if got := Total(records, originAmount).String(); got != "24981.8012" {
 		t.Errorf("total origin %s", got)
 	}
-	if got := totals.ByProduct["Metric"].String(); got != "7769.92" {
+	if got := BillingResultBy(records, productDetail)["Metric"].String(); got != "7769.92" {
 		t.Errorf("Metric total %s", got)
 	}
 }
@@ -120,8 +120,8 @@ func TestAnEmptyListTotalsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tt := Sum(d.Select(Filter{})); len(d.Records) != 0 || tt.BillingResult.String() != "0" || len(tt.ByProduct) != 0 {
-		t.Errorf("%d records, total %s", len(d.Records), tt.BillingResult)
+	if total, byProduct := Total(d.Select(Filter{}), billingResult), BillingResultBy(d.Select(Filter{}), productDetail); len(d.Records) != 0 || total.String() != "0" || len(byProduct) != 0 {
+		t.Errorf("%d records, total %s", len(d.Records), total)
 	}
 }
 
@@ -167,8 +167,8 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 			[]string{"unexpected data after the answer"},
 		},
 		"bad key is not retried and says so": {
-			func(w http.ResponseWriter, _ *http.Request) { answer(w, 403, false, ErrorCodeInvalidAPIKey, `null`) },
-			[]string{"HTTP 403", ErrorCodeInvalidAPIKey, "TRACE-TEST-403"},
+			func(w http.ResponseWriter, _ *http.Request) { answer(w, 403, false, errorCodeInvalidAPIKey, `null`) },
+			[]string{"HTTP 403", errorCodeInvalidAPIKey, "TRACE-TEST-403"},
 		},
 	}
 	for name, tc := range cases {
@@ -198,11 +198,11 @@ func TestUnusableAnswersAreErrorsNeverPartialData(t *testing.T) {
 
 func TestTransientFaultsAreRiddenOut(t *testing.T) {
 	faults := []http.HandlerFunc{
-		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, ErrorCodeKeyRateLimit, `null`) },
+		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, errorCodeKeyRateLimit, `null`) },
 		func(w http.ResponseWriter, _ *http.Request) {
-			answer(w, 401, false, ErrorCodeWorkspaceRateLimit, `null`)
+			answer(w, 401, false, errorCodeWorkspaceRateLimit, `null`)
 		},
-		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, ErrorCodeKeyRateLimit, `null`) },
+		func(w http.ResponseWriter, _ *http.Request) { answer(w, 401, false, errorCodeKeyRateLimit, `null`) },
 		func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", "0")
 			answer(w, 429, false, "", `null`)
@@ -242,7 +242,7 @@ func TestTransientFaultsAreRiddenOut(t *testing.T) {
 
 func TestGivingUpSaysHowOftenItTriedAndWhy(t *testing.T) {
 	c, calls := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
-		answer(w, 401, false, ErrorCodeKeyRateLimit, `null`)
+		answer(w, 401, false, errorCodeKeyRateLimit, `null`)
 	}, func(cfg *Config) { cfg.MaxAttempts = 4 })
 	_, err := c.BillingDetails(context.Background(), march)
 	var attempts *AttemptsError

@@ -69,8 +69,8 @@ func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
 // String is the YYYY-MM-DD form, as the API writes consumeTimeOfDay.
 func (d Date) String() string { return string(d.appendDigits(make([]byte, 0, 10), '-')) }
 
-// Compact is the YYYYMMDD form, as the API takes startDate and endDate.
-func (d Date) Compact() string { return string(d.appendDigits(make([]byte, 0, 8), 0)) }
+// compact is the YYYYMMDD form, as the API takes startDate and endDate.
+func (d Date) compact() string { return string(d.appendDigits(make([]byte, 0, 8), 0)) }
 
 // appendDigits writes the date as digits, with sep between the parts unless it is 0. It is
 // called once per record when state is written, so it avoids fmt.

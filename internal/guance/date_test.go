@@ -14,8 +14,8 @@ func TestParseDateAcceptsBothFormatsOfRealDays(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseDate(%q): %v", in, err)
 		}
-		if d.String() != want || d.Compact() != strings.ReplaceAll(want, "-", "") {
-			t.Errorf("ParseDate(%q) = %s / %s, want %s", in, d, d.Compact(), want)
+		if d.String() != want || d.compact() != strings.ReplaceAll(want, "-", "") {
+			t.Errorf("ParseDate(%q) = %s / %s, want %s", in, d, d.compact(), want)
 		}
 	}
 }
@@ -59,7 +59,7 @@ func TestDateArithmeticCrossesMonthAndLeapDay(t *testing.T) {
 	if got := (Date{2024, time.February, 28}).AddDays(1).String(); got != "2024-02-29" {
 		t.Errorf("got %s", got)
 	}
-	if got := (Date{2024, time.March, 1}).AddDays(-1).Compact(); got != "20240229" {
+	if got := (Date{2024, time.March, 1}).AddDays(-1).compact(); got != "20240229" {
 		t.Errorf("got %s", got)
 	}
 }

@@ -10,9 +10,9 @@ import (
 
 // Error codes the API documents.
 const (
-	ErrorCodeKeyRateLimit       = "ft.TriggerApiAkCurrentLimiting"
-	ErrorCodeWorkspaceRateLimit = "ft.TriggerApiWorkspaceCurrentLimiting"
-	ErrorCodeInvalidAPIKey      = "ft.InvalidAPIKey" //nolint:gosec // an error code, not a credential
+	errorCodeKeyRateLimit       = "ft.TriggerApiAkCurrentLimiting"
+	errorCodeWorkspaceRateLimit = "ft.TriggerApiWorkspaceCurrentLimiting"
+	errorCodeInvalidAPIKey      = "ft.InvalidAPIKey" //nolint:gosec // an error code, not a credential
 )
 
 // APIError is an answer that says the request failed: an HTTP status other than 200, or
@@ -69,7 +69,7 @@ func (e *APIError) describe(traceID bool) string {
 // IsRateLimit reports whether the API refused the request for its rate limit. Guance answers
 // its limits with HTTP 401; gateways may use 429.
 func (e *APIError) IsRateLimit() bool {
-	return e.HTTPStatus == 429 || e.ErrorCode == ErrorCodeKeyRateLimit || e.ErrorCode == ErrorCodeWorkspaceRateLimit
+	return e.HTTPStatus == 429 || e.ErrorCode == errorCodeKeyRateLimit || e.ErrorCode == errorCodeWorkspaceRateLimit
 }
 
 // IsNotFound reports an answer that the URL has nothing: the base URL is not the API's.
@@ -83,7 +83,7 @@ func (e *APIError) IsBadRequest() bool {
 }
 
 // IsInvalidKey reports whether the API rejected the access token.
-func (e *APIError) IsInvalidKey() bool { return e.ErrorCode == ErrorCodeInvalidAPIKey }
+func (e *APIError) IsInvalidKey() bool { return e.ErrorCode == errorCodeInvalidAPIKey }
 
 // Retryable reports whether asking again may succeed: rate limits and server-side failures.
 func (e *APIError) Retryable() bool { return e.IsRateLimit() || e.HTTPStatus >= 500 }

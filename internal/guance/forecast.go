@@ -54,8 +54,8 @@ func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
 	if !ok {
 		return Forecast{Actual: decimalOf(decimal.Zero), ByDate: map[string]Decimal{}, DaysRemaining: spec.Period.Days()}
 	}
-	totals := Sum(records)
-	f := Forecast{Actual: totals.BillingResult, ByDate: totals.ByDate, DaysElapsed: elapsed.Days()}
+	byProduct := BillingResultBy(records, productDetail)
+	f := Forecast{Actual: Total(records, billingResult), ByDate: BillingResultBy(records, day), DaysElapsed: elapsed.Days()}
 	f.DaysRemaining = spec.Period.Days() - f.DaysElapsed
 
 	// The run rate's window: the last n elapsed days. The baseline of the latest day: up to
@@ -82,11 +82,11 @@ func NewForecast(spec ForecastSpec, records []*BillingRecord) Forecast {
 	days, remaining := decimal.NewFromInt(int64(n)), decimal.NewFromInt(int64(f.DaysRemaining))
 	rate := windowSum.value().DivRound(days, DivisionPlaces)
 	f.DailyRunRate = decimalOf(rate)
-	f.Forecast = decimalOf(f.Actual.Exact().Add(rate.Mul(remaining)))
-	f.ByProduct = make(map[string]Decimal, len(totals.ByProduct))
-	for product, actual := range totals.ByProduct {
+	f.Forecast = decimalOf(f.Actual.exact().Add(rate.Mul(remaining)))
+	f.ByProduct = make(map[string]Decimal, len(byProduct))
+	for product, actual := range byProduct {
 		windowRate := windowByProduct.sum(product).DivRound(days, DivisionPlaces)
-		f.ByProduct[product] = decimalOf(actual.Exact().Add(windowRate.Mul(remaining)))
+		f.ByProduct[product] = decimalOf(actual.exact().Add(windowRate.Mul(remaining)))
 	}
 	latestDay := latest.value()
 	f.LatestDay = decimalOf(latestDay)

@@ -23,13 +23,13 @@ func FuzzParseDate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if s != d.String() && s != d.Compact() {
+		if s != d.String() && s != d.compact() {
 			t.Fatalf("ParseDate(%q) = %s: accepted a form other than YYYY-MM-DD and YYYYMMDD", s, d)
 		}
 		if DateOf(d.Time()) != d {
 			t.Fatalf("ParseDate(%q) = %+v, which is not a calendar day", s, d)
 		}
-		for _, form := range []string{d.String(), d.Compact()} {
+		for _, form := range []string{d.String(), d.compact()} {
 			if back, err := ParseDate(form); err != nil || back != d {
 				t.Fatalf("ParseDate(%q) = %+v but %q reads back as %+v, %v", s, d, form, back, err)
 			}
@@ -49,7 +49,7 @@ func FuzzCheckEndpoint(f *testing.F) {
 		if err != nil {
 			t.Fatalf("CheckEndpoint(%q) = %q, which does not parse: %v", endpoint, base, err)
 		}
-		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopbackHost(u.Hostname())) {
+		if u.Scheme != "https" && (u.Scheme != "http" || !isLoopbackHost(u.Hostname())) {
 			t.Fatalf("CheckEndpoint(%q) accepted %q: plain http to a host that is not loopback", endpoint, base)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
@@ -131,7 +131,7 @@ func checkRecord(t *testing.T, index int, r reflect.Value) {
 			if _, err := ParseDecimal(v.String()); err != nil {
 				t.Fatalf("record %d: %s: %v", index, name, err)
 			}
-			v.Exact() // must not panic
+			v.exact() // must not panic
 		case Text:
 			if !utf8.ValidString(v.Value()) {
 				t.Fatalf("record %d: %s %q is not UTF-8", index, name, v.Value())

@@ -31,7 +31,7 @@ func (c Currency) Money(d Decimal) string {
 	if d.IsNull() {
 		return "none"
 	}
-	text := groupThousands(d.Exact().StringFixed(2))
+	text := groupThousands(d.exact().StringFixed(2))
 	if c == "" {
 		return text
 	}
@@ -44,16 +44,16 @@ func Percent(d Decimal) string {
 	if d.IsNull() {
 		return "none"
 	}
-	return d.Exact().StringFixed(1) + "%"
+	return d.exact().StringFixed(1) + "%"
 }
 
-// Ratio writes a ratio (or a count of days) for a message, rounded to 1 decimal place half
+// ratio writes a ratio (or a count of days) for a message, rounded to 1 decimal place half
 // away from zero: 1.5. A null one is "none".
-func Ratio(d Decimal) string {
+func ratio(d Decimal) string {
 	if d.IsNull() {
 		return "none"
 	}
-	return d.Exact().StringFixed(1)
+	return d.exact().StringFixed(1)
 }
 
 // groupThousands puts a comma between each group of three digits of a fixed-point number's

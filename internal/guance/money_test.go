@@ -40,11 +40,11 @@ func TestPercentsAndRatiosRoundToOneDecimalHalfAwayFromZero(t *testing.T) {
 		}
 	}
 	for amount, want := range map[string]string{"1.25": "1.3", "2": "2.0", "0.04": "0.0"} {
-		if got := Ratio(mustDecimal(t, amount)); got != want {
-			t.Errorf("Ratio(%s) = %q, want %q", amount, got, want)
+		if got := ratio(mustDecimal(t, amount)); got != want {
+			t.Errorf("ratio(%s) = %q, want %q", amount, got, want)
 		}
 	}
-	if Percent(Decimal{}) != "none" || Ratio(Decimal{}) != "none" {
+	if Percent(Decimal{}) != "none" || ratio(Decimal{}) != "none" {
 		t.Error("a null percent or ratio is not written none")
 	}
 }

@@ -43,8 +43,8 @@ var Sites = []Site{
 	{Code: "me1", Name: "middleeast", Title: "Middle East (UAE)", BaseURL: "https://me1-openapi.guance.com"},
 }
 
-// RegionNames lists every accepted region value, names and site codes, sorted.
-func RegionNames() []string {
+// regionNames lists every accepted region value, names and site codes, sorted.
+func regionNames() []string {
 	names := make([]string, 0, 2*len(Sites))
 	for _, s := range Sites {
 		names = append(names, s.Name, s.Code)
@@ -53,8 +53,8 @@ func RegionNames() []string {
 	return names
 }
 
-// LookupRegion finds a site by region name or site code, case-insensitively.
-func LookupRegion(region string) (Site, bool) {
+// lookupRegion finds a site by region name or site code, case-insensitively.
+func lookupRegion(region string) (Site, bool) {
 	r := strings.ToLower(strings.TrimSpace(region))
 	for _, s := range Sites {
 		if r == s.Name || r == s.Code {
@@ -64,13 +64,13 @@ func LookupRegion(region string) (Site, bool) {
 	return Site{}, false
 }
 
-// ResolveRegion is LookupRegion with an error that lists the valid values.
+// ResolveRegion is lookupRegion with an error that lists the valid values.
 func ResolveRegion(region string) (Site, error) {
-	if s, ok := LookupRegion(region); ok {
+	if s, ok := lookupRegion(region); ok {
 		return s, nil
 	}
 	return Site{}, fmt.Errorf("unknown region %q%s; valid values are: %s", region,
-		didYouMean(strings.ToLower(strings.TrimSpace(region)), RegionNames()), strings.Join(RegionNames(), ", "))
+		didYouMean(strings.ToLower(strings.TrimSpace(region)), regionNames()), strings.Join(regionNames(), ", "))
 }
 
 // CheckEndpoint accepts an absolute http(s) URL and allows plain http only to loopback hosts,
@@ -84,14 +84,14 @@ func CheckEndpoint(endpoint string) (string, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%q must be a base URL without user information, query or fragment", endpoint)
 	}
-	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return "", fmt.Errorf("%q uses plain http to a host that is not loopback; use https so the access token is not sent in clear text (plain http is allowed only to 127.0.0.0/8, ::1 and localhost)", endpoint)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// IsLoopbackHost reports whether host is localhost or a loopback IP address.
-func IsLoopbackHost(host string) bool {
+// isLoopbackHost reports whether host is localhost or a loopback IP address.
+func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -143,7 +143,7 @@ func readAsStack(t *testing.T, spec string) {
 		run.Problems = append(run.Problems, "forecast: "+err.Error())
 	default:
 		f := NewForecast(forecast, d.Select(Filter{}))
-		if total := Sum(d.Select(Filter{})).BillingResult; f.Actual.String() != total.String() {
+		if total := Total(d.Select(Filter{}), func(r *BillingRecord) Decimal { return r.BillingResult }); f.Actual.String() != total.String() {
 			run.Problems = append(run.Problems, fmt.Sprintf("forecast actual %s, totals %s", f.Actual, total))
 		}
 	}

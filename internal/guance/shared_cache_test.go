@@ -50,7 +50,7 @@ func readExactly(t *testing.T, c *Client, period Period) {
 
 // entryFile is the path of the entry of a billing read of period by c.
 func entryFile(c *Client, period Period) string {
-	query := fmt.Sprintf("endDate=%s&startDate=%s", period.End.Compact(), period.Start.Compact())
+	query := fmt.Sprintf("endDate=%s&startDate=%s", period.End.compact(), period.Start.compact())
 	return filepath.Join(c.reads.dir, c.reads.key(BillingDetailsPath, query)+readEntryExt)
 }
 

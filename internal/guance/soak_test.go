@@ -250,13 +250,14 @@ func sameBill(d *BillingDetails, want []guancesim.Record) string {
 		product := want[i].Text("productDetail")
 		byProduct[product] = byProduct[product].Add(amount)
 	}
-	totals := Sum(d.Select(Filter{}))
-	if !totals.BillingResult.Exact().Equal(billed) || !totals.OriginAmount.Exact().Equal(origin) {
-		return fmt.Sprintf("totals %s and %s, want %s and %s", totals.BillingResult, totals.OriginAmount, billed, origin)
+	records := d.Select(Filter{})
+	totalBilled, totalOrigin, totalByProduct := Total(records, billingResult), Total(records, originAmount), BillingResultBy(records, productDetail)
+	if !totalBilled.exact().Equal(billed) || !totalOrigin.exact().Equal(origin) {
+		return fmt.Sprintf("totals %s and %s, want %s and %s", totalBilled, totalOrigin, billed, origin)
 	}
 	for product, sum := range byProduct {
-		if !totals.ByProduct[product].Exact().Equal(sum) {
-			return fmt.Sprintf("total of %s is %s, want %s", product, totals.ByProduct[product], sum)
+		if !totalByProduct[product].exact().Equal(sum) {
+			return fmt.Sprintf("total of %s is %s, want %s", product, totalByProduct[product], sum)
 		}
 	}
 	return ""

@@ -32,7 +32,7 @@ func (a *amount) add(d Decimal) {
 		b := a.value()
 		a.big = &b
 	}
-	*a.big = a.big.Add(d.Exact())
+	*a.big = a.big.Add(d.exact())
 }
 
 // addUnits adds m × 10^-s in the int64 form, or reports false when that would overflow.
@@ -98,69 +98,54 @@ func (m amounts) totals() map[string]Decimal {
 	return out
 }
 
-// Totals are exact sums of billingResult (and of originAmount) over a set of records. Null
-// amounts count as zero; records without the grouping value are summed under "".
-type Totals struct {
-	BillingResult Decimal
-	OriginAmount  Decimal
-	ByProduct     map[string]Decimal // by productDetail
-	ByDate        map[string]Decimal // by day, YYYY-MM-DD
-	ByMonth       map[string]Decimal // by calendar month, YYYY-MM
-	ByMeasurement map[string]Decimal // by measurement (tag6 or billingKey)
-	// Products holds every amount summed per productDetail; ByProduct is its billing results.
-	Products map[string]ProductTotals
-}
-
-// ProductTotals are the exact sums of one product's records.
-type ProductTotals struct {
-	BillingResult   Decimal
-	OriginAmount    Decimal
-	DeductionAmount Decimal
-	Count           Decimal
-}
-
-// productSums accumulates ProductTotals.
-type productSums struct{ billed, origin, deduction, count amount }
-
-// Sum totals the records exactly.
-func Sum(records []*BillingRecord) Totals {
-	var billed, origin amount
-	byDate, byMonth, byMeasurement := amounts{}, amounts{}, amounts{}
-	products := map[string]*productSums{}
-	days := map[Date][2]string{} // each day's YYYY-MM-DD and YYYY-MM, formatted once
+// SumBy sums amounts exactly over the records grouped by key: sums[k][i] is the sum of
+// amounts[i] over the records whose key is k. Null amounts count as zero; a key that is ""
+// (a record without the grouping value) is a group like any other. Only keys some record
+// has are present.
+func SumBy(records []*BillingRecord, key func(*BillingRecord) string, amounts ...func(*BillingRecord) Decimal) map[string][]Decimal {
+	groups := map[string][]amount{}
 	for _, r := range records {
-		billed.add(r.BillingResult)
-		origin.add(r.OriginAmount)
-		p, ok := products[r.ProductDetail.Value()]
+		k := key(r)
+		g, ok := groups[k]
 		if !ok {
-			p = &productSums{}
-			products[r.ProductDetail.Value()] = p
+			g = make([]amount, len(amounts))
+			groups[k] = g
 		}
-		p.billed.add(r.BillingResult)
-		p.origin.add(r.OriginAmount)
-		p.deduction.add(r.DeductionAmount)
-		p.count.add(r.Count)
-		byMeasurement.add(r.Measurement.Value(), r.BillingResult)
-		keys, ok := days[r.Date]
-		if !ok {
-			day := r.Date.String()
-			keys = [2]string{day, day[:len(day)-len("-DD")]}
-			days[r.Date] = keys
+		for i, of := range amounts {
+			g[i].add(of(r))
 		}
-		byDate.add(keys[0], r.BillingResult)
-		byMonth.add(keys[1], r.BillingResult)
 	}
-	t := Totals{
-		BillingResult: billed.total(), OriginAmount: origin.total(),
-		ByProduct: make(map[string]Decimal, len(products)), Products: make(map[string]ProductTotals, len(products)),
-		ByDate: byDate.totals(), ByMonth: byMonth.totals(), ByMeasurement: byMeasurement.totals(),
-	}
-	for name, p := range products {
-		t.Products[name] = ProductTotals{
-			BillingResult: p.billed.total(), OriginAmount: p.origin.total(),
-			DeductionAmount: p.deduction.total(), Count: p.count.total(),
+	sums := make(map[string][]Decimal, len(groups))
+	for k, g := range groups {
+		sums[k] = make([]Decimal, len(g))
+		for i := range g {
+			sums[k][i] = g[i].total()
 		}
-		t.ByProduct[name] = t.Products[name].BillingResult
 	}
-	return t
+	return sums
 }
+
+// Total is the exact sum of amount over the records: 0 when there are none, null amounts
+// counting as zero.
+func Total(records []*BillingRecord, amount func(*BillingRecord) Decimal) Decimal {
+	if sums := SumBy(records, func(*BillingRecord) string { return "" }, amount); len(sums) > 0 {
+		return sums[""][0]
+	}
+	return decimalOf(decimal.Zero)
+}
+
+// BillingResultBy is the exact sum of billingResult per key, as SumBy.
+func BillingResultBy(records []*BillingRecord, key func(*BillingRecord) string) map[string]Decimal {
+	sums := SumBy(records, key, billingResult)
+	out := make(map[string]Decimal, len(sums))
+	for k, s := range sums {
+		out[k] = s[0]
+	}
+	return out
+}
+
+func billingResult(r *BillingRecord) Decimal { return r.BillingResult }
+
+// productDetail and day are the groupings the client's own forecast and budget use.
+func productDetail(r *BillingRecord) string { return r.ProductDetail.Value() }
+func day(r *BillingRecord) string           { return r.Date.String() }

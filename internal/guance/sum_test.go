@@ -19,7 +19,7 @@ func TestAmountSumsExactlyPastInt64(t *testing.T) {
 			t.Fatal(err)
 		}
 		fast.add(d)
-		want = want.Add(d.Exact())
+		want = want.Add(d.exact())
 	}
 	for range 2000 {
 		add(strconv.FormatInt(rnd.Int64N(1e17), 10) + "." + strconv.Itoa(rnd.IntN(10000)))

@@ -48,8 +48,8 @@ func (d Decimal) String() string { return d.text }
 // the value.
 func decimalOf(v decimal.Decimal) Decimal { return Decimal{text: v.String()} }
 
-// Exact is the value for arithmetic; null counts as zero.
-func (d Decimal) Exact() decimal.Decimal {
+// exact is the value for arithmetic; null counts as zero.
+func (d Decimal) exact() decimal.Decimal {
 	if d.text == "" {
 		return decimal.Zero
 	}

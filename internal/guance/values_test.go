@@ -86,7 +86,7 @@ func TestAmountsWithHugeExponentsAreRefusedNotSummedAsZero(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
-		if d.Exact().IsZero() {
+		if d.exact().IsZero() {
 			t.Errorf("%s summed as 0", s)
 		}
 	}

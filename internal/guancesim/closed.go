@@ -6,19 +6,28 @@ import (
 	"sync/atomic"
 )
 
+// Test is what ClosedURL needs of a test: testing.TB's part, so that this package does not
+// import testing.
+type Test interface {
+	Helper()
+	Fatal(args ...any)
+	Context() context.Context
+}
+
 // ClosedURL is the URL of a loopback port that was just listened on and closed, so that a
-// connection to it is refused: an endpoint where no API answers.
-func ClosedURL(ctx context.Context) (string, error) {
+// connection to it is refused: an endpoint where no API answers. It fails t if it cannot.
+func ClosedURL(t Test) string {
+	t.Helper()
 	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	l, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", err
+		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	if err := l.Close(); err != nil {
-		return "", err
+		t.Fatal(err)
 	}
-	return "http://" + addr, nil
+	return "http://" + addr
 }
 
 // UnresolvableDial is a dial function for an http.Transport that fails every connection as a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -110,7 +111,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 
 // Records returns exactly the records the simulator serves for the inclusive
 // period from start to end, for the catalogue selected by opts.RecordsPerDay
-// (other options are ignored). Only the calendar dates of start and end (in
+// and the workspaces of opts.Workspaces (other options are ignored). Only the calendar dates of start and end (in
 // their own locations) matter. The result is empty, not nil, when the period
 // has no records; it is also empty when end is before start.
 //
@@ -144,7 +145,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 //   - count is a JSON integer.
 func Records(opts Options, start, end time.Time) []Record {
 	w := &recordWriter{collect: true, records: []Record{}}
-	writePeriod(w, itemsFor(opts.RecordsPerDay), dayOf(start), dayOf(end))
+	writePeriod(w, itemsOf(opts), dayOf(start), dayOf(end))
 	return w.records
 }
 
@@ -159,6 +160,34 @@ type item struct {
 	byCoupon    bool   // fully paid by coupon (Session Replay)
 	cashCould   string // raw JSON of cashCouldAmount
 	platform    string // consumePlatform
+	workspace   string // workspaceUuid; "" is WorkspaceUUID
+	wsName      string // workspaceName; "" is WorkspaceName
+}
+
+// WorkspaceUUIDs are the IDs of the n workspaces Options.Workspaces bills, WorkspaceUUID first;
+// the others are named "工作空间 2" and so on.
+func WorkspaceUUIDs(n int) []string {
+	ids := []string{WorkspaceUUID}
+	for i := 2; i <= n; i++ {
+		ids = append(ids, fmt.Sprintf("wksp_%032x", i))
+	}
+	return ids
+}
+
+// itemsOf is the items opts bills each day, each with its workspace.
+func itemsOf(opts Options) []item {
+	items := itemsFor(opts.RecordsPerDay)
+	if opts.Workspaces <= 1 {
+		return items
+	}
+	items = slices.Clone(items)
+	ids := WorkspaceUUIDs(opts.Workspaces)
+	for i := range items {
+		if n := i % opts.Workspaces; n > 0 {
+			items[i].workspace, items[i].wsName = ids[n], fmt.Sprintf("工作空间 %d", n+1)
+		}
+	}
+	return items
 }
 
 // catalogue is the default list of products, in serving order.
@@ -300,8 +329,13 @@ func writeRecord(w *recordWriter, d *day, idx int, it *item) {
 	w.str("consumePlatform", it.platform)
 	w.str("customerIdentifier", "None")
 	w.str("consumption", "None")
-	w.str("workspaceUuid", WorkspaceUUID)
-	w.str("workspaceName", WorkspaceName)
+	if it.workspace == "" {
+		w.str("workspaceUuid", WorkspaceUUID)
+		w.str("workspaceName", WorkspaceName)
+	} else {
+		w.str("workspaceUuid", it.workspace)
+		w.str("workspaceName", it.wsName)
+	}
 	w.str("consumeTime", d.consumeTime)
 	if d.billingKey {
 		w.str("billingKey", it.measurement)

@@ -237,3 +237,31 @@ func BenchmarkGenerate100k(b *testing.B) {
 		periodContent(items, from, to)
 	}
 }
+
+// Asked for several workspaces, the simulator bills the day's items to them in turn, with
+// the same amounts as one workspace; by default every record is the one workspace's.
+func TestRecordsAreBilledToSeveralWorkspacesWhenAsked(t *testing.T) {
+	day := time.Date(2024, time.March, 1, 0, 0, 0, 0, time.UTC)
+	one, three := Records(Options{}, day, day), Records(Options{Workspaces: 3}, day, day)
+	ids := WorkspaceUUIDs(3)
+	if len(ids) != 3 || ids[0] != WorkspaceUUID || ids[1] == ids[2] {
+		t.Fatalf("workspace IDs %v", ids)
+	}
+	if len(one) != len(three) || len(one) != len(catalogue) {
+		t.Fatalf("%d and %d records, want %d each", len(one), len(three), len(catalogue))
+	}
+	for i := range three {
+		if got := one[i].Text("workspaceUuid"); got != WorkspaceUUID {
+			t.Errorf("record %d of one workspace is billed to %s", i, got)
+		}
+		if got, want := three[i].Text("workspaceUuid"), ids[i%3]; got != want {
+			t.Errorf("record %d is billed to %s, want %s", i, got, want)
+		}
+		if three[i].Text("billingResult") != one[i].Text("billingResult") {
+			t.Errorf("record %d costs %s in three workspaces, %s in one", i, three[i].Text("billingResult"), one[i].Text("billingResult"))
+		}
+	}
+	if name := three[1].Text("workspaceName"); name == WorkspaceName || name == "" {
+		t.Errorf("the second workspace is named %q", name)
+	}
+}

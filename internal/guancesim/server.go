@@ -68,6 +68,9 @@ type Options struct {
 	// BillFuture bills the days after today as well, as if they had passed: for benchmarks and
 	// for tests of dates that are still to come.
 	BillFuture bool
+	// Workspaces is how many workspaces the records are billed to: 0 or 1 bills every record
+	// to WorkspaceUUID; n > 1 bills item i of the day to WorkspaceUUIDs(n)[i%n].
+	Workspaces int
 }
 
 // Balance is what /api/v1/billing/balance/get answers. Each value is decimal
@@ -128,7 +131,7 @@ func New(opts Options) *Server {
 	}
 	return &Server{
 		opts:     opts,
-		items:    itemsFor(opts.RecordsPerDay),
+		items:    itemsOf(opts),
 		limiter:  limiter{limit: opts.RateLimit, window: opts.RateWindow, now: opts.Now},
 		done:     make(chan struct{}),
 		requests: make(map[string]int),

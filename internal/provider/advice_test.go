@@ -18,16 +18,6 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
 
-// closedLoopbackURL is a URL where connections are refused.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	url, err := guancesim.ClosedURL(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
-}
-
 // unresolvable is a host name that cannot exist (RFC 2606 reserves .invalid).
 const unresolvable = "https://guance-provider-test.invalid"
 
@@ -84,7 +74,7 @@ func TestEachFailureSaysEachFactOnceWithTheAdviceItsCauseCallsFor(t *testing.T) 
 			wantNot: []string{"support", "traceId", "tried"},
 		},
 		"a refused connection": {
-			baseURL: closedLoopbackURL(t), period: oneDay,
+			baseURL: guancesim.ClosedURL(t), period: oneDay,
 			want:    []string{"connection refused", "The provider tried 2 times (a refused connection is asked again only once)", "Nothing accepts connections"},
 			wantNot: []string{"support", "gave up after", "attempts"},
 		},
@@ -168,7 +158,7 @@ func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
 		dials    int32
 		phrases  []string
 	}{
-		"refused": {closedLoopbackURL(t), nil, 2, []string{"The provider tried 2 times", "Nothing accepts connections at that host and port"}},
+		"refused": {guancesim.ClosedURL(t), nil, 2, []string{"The provider tried 2 times", "Nothing accepts connections at that host and port"}},
 		"unknown host": {unresolvable, func(dials *atomic.Int32) func(context.Context, string, string) (net.Conn, error) {
 			return guancesim.UnresolvableDial(true, dials)
 		}, 1, []string{"no such host", "The host name does not resolve"}},
@@ -194,7 +184,7 @@ func TestUnreachableEndpointsFailAfterAtMostTwoAttempts(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 					"guance": func() (tfprotov6.ProviderServer, error) {
-						return newFastReadServer(&guanceProvider{version: "test", tuneClient: counted}), nil
+						return newServer(&guanceProvider{version: "test", tuneClient: counted}), nil
 					},
 				},
 				Steps: []resource.TestStep{{
@@ -234,5 +224,26 @@ func TestReadsHeldByThePacingWarnWhyAndHowToReadFewer(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q", want)
 		}
+	}
+}
+
+// Every data source reads a period through readPeriod, so a forecast or a budget whose read
+// waits on the pacing warns as the details do: here a second read waits a whole window.
+func TestAPeriodReadHeldByThePacingWarnsForEveryDataSource(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	client, err := guance.New(guance.Config{BaseURL: sim.URL(), Token: guancesim.DefaultToken, RateLimit: 1, RateWindow: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &providerData{client: client}
+	day := guance.Date{Year: 2024, Month: time.March, Day: 1}
+	if _, diags := data.readPeriod(context.Background(), client, guance.Period{Start: day, End: day}); len(diags) != 0 {
+		t.Fatalf("the first read: %v", diags)
+	}
+	next := day.AddDays(1)
+	details, diags := data.readPeriod(context.Background(), client, guance.Period{Start: next, End: next})
+	if details == nil || diags.HasError() || len(diags) != 1 || diags[0].Summary() != "Guance reads waited for the rate limit" {
+		t.Fatalf("the second read: %v, want one warning that it waited for the rate limit", diags)
 	}
 }

@@ -29,7 +29,7 @@ func BenchmarkProviderRead(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/records=%v", size.name, include), func(b *testing.B) {
 				sim := guancesim.NewServer(guancesim.Options{RecordsPerDay: size.perDay})
 				defer sim.Close()
-				config := configValue(b, frameworkModel{
+				config := configValue(b, detailsConfig{
 					StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue(size.lastDay),
 					IncludeRecords: types.BoolValue(include), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 				})
@@ -44,7 +44,11 @@ func BenchmarkProviderRead(b *testing.B) {
 					if diags.HasError() {
 						b.Fatal(diags)
 					}
-					stateBytes = len(state)
+					written, err := state.MsgPack()
+					if err != nil {
+						b.Fatal(err)
+					}
+					stateBytes = len(written)
 				}
 				b.ReportMetric(float64(stateBytes), "state-bytes")
 			})
@@ -101,7 +105,7 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := frameworkModel{
+	cfg := detailsConfig{
 		StartDate: types.StringValue("2023-01-01"), EndDate: types.StringValue("2023-12-31"),
 		IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 	}
@@ -119,7 +123,11 @@ func BenchmarkFrameworkStateSet(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := writeBillingState(q, records, guance.Sum(records), details.Billed()); err != nil {
+			state, err := billingState(q, records, details.Billed())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := state.MsgPack(); err != nil {
 				b.Fatal(err)
 			}
 		}

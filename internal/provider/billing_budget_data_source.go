@@ -28,7 +28,7 @@ var (
 )
 
 type billingBudgetDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingBudgetDataSource() datasource.DataSource { return &billingBudgetDataSource{} }
@@ -249,10 +249,6 @@ func (d *billingBudgetDataSource) ConfigValidators(context.Context) []datasource
 	}
 }
 
-func (d *billingBudgetDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	client, diags := d.data.readyClient()
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
@@ -268,15 +264,10 @@ func (d *billingBudgetDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	var records []*guance.BillingRecord
 	if period, ok := spec.Read(); ok {
-		details, err := client.BillingDetails(ctx, period)
-		if err != nil {
-			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+period.String(), err))
+		details, diags := d.data.readPeriod(ctx, client, period)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
 		}
-		for _, w := range details.Warnings {
-			resp.Diagnostics.AddWarning("Guance billing record outside the period", w)
-		}
-		resp.Diagnostics.Append(pacingDiagnostics(ctx, "billing for "+period.String(), details.Pacing)...)
 		resp.Diagnostics.Append(unbilledKeyWarnings(period, details.Billed().ProductDetails, spec)...)
 		records = details.Select(guance.Filter{})
 	}

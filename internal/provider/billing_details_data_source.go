@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
 )
@@ -28,7 +26,7 @@ var (
 const billingDetailsTypeName = "guance_billing_details"
 
 type billingDetailsDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingDetailsDataSource() datasource.DataSource { return &billingDetailsDataSource{} }
@@ -66,24 +64,7 @@ func billingDetailsSchema() schema.Schema {
 			Validators:  []validator.Set{nonEmptyFilter{}},
 		}
 	}
-	sumAttr := func(over string) schema.NumberAttribute {
-		return schema.NumberAttribute{
-			MarkdownDescription: "The exact sum of `" + over + "` over the period's records, filters applied (null amounts count " +
-				"as 0; 0 when there are no records). Computed even when `include_records` is false.",
-			Computed: true,
-		}
-	}
-	sumsBy := func(key, note string) schema.MapAttribute {
-		return schema.MapAttribute{
-			MarkdownDescription: "The exact sum of `billing_result` per `" + key + "`, filters applied." + note,
-			ElementType:         types.NumberType,
-			Computed:            true,
-		}
-	}
-	unnamed := func(key string) string {
-		return " Records without a `" + key + "` are summed under the key `\"\"`."
-	}
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "The billing records of the workspace over a period of days (`GET /api/v1/billing/detail/list`), " +
 			"with exact-decimal totals. Amounts keep the exact decimal the API sent; absent values (the API's `\"None\"`, " +
 			"`null` or `\"\"`) are null. Reads of the same period in one run share one API request.",
@@ -105,126 +86,65 @@ func billingDetailsSchema() schema.Schema {
 				Computed:     true,
 				NestedObject: schema.NestedAttributeObject{Attributes: recordAttrs},
 			},
-			"total_billing_result":  sumAttr("billing_result"),
-			"total_origin_amount":   sumAttr("origin_amount"),
-			"totals_by_product":     sumsBy("product_detail", unnamed("product_detail")),
-			"totals_by_date":        sumsBy("date", " Keys are `YYYY-MM-DD`; days without records are absent."),
-			"totals_by_measurement": sumsBy("measurement", unnamed("measurement")),
-			"totals_by_month": sumsBy("month", " Keys are `YYYY-MM`, the calendar months of the records' days; months without "+
-				"records are absent. A year's trend month by month costs one read."),
-			"product_totals": schema.MapNestedAttribute{
-				MarkdownDescription: "Every amount summed per `product_detail`, filters applied: what the item cost, its list " +
-					"price, its deductions and its usage, each an exact sum (null amounts count as 0), so that a discount is " +
-					"`origin_amount - billing_result` without summing records." + unnamed("product_detail"),
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"billing_result":   productSum("billing_result", "what the item cost; equal to its entry in `totals_by_product`"),
-					"origin_amount":    productSum("origin_amount", "its original (list) price"),
-					"deduction_amount": productSum("deduction_amount", "its deductions"),
-					"count":            productSum("count", "the quantity used, in the item's own unit"),
-				}},
-			},
-			"billed_product_details": billedAttr("product_detail", "product_details"),
-			"billed_measurements":    billedAttr("measurement", "measurements"),
 		},
 	}
-}
-
-func productSum(field, what string) schema.NumberAttribute {
-	return schema.NumberAttribute{
-		MarkdownDescription: "The exact sum of the records' `" + field + "`: " + what + ".",
-		Computed:            true,
+	for _, t := range periodTotals {
+		s.Attributes[t.name] = schema.NumberAttribute{
+			MarkdownDescription: "The exact sum of `" + t.field + "` over the period's records, filters applied (null amounts " +
+				"count as 0; 0 when there are no records). Computed even when `include_records` is false.",
+			Computed: true,
+		}
 	}
-}
-
-// billedAttr lists what the period billed, so a configuration can check its own filters and
-// budget keys against it.
-func billedAttr(field, filter string) schema.ListAttribute {
-	return schema.ListAttribute{
-		MarkdownDescription: "Every distinct `" + field + "` billed in the period, sorted, before any filter is applied " +
-			"(records without one add nothing). Check budget keys and `" + filter + "` against it: a value that is not " +
-			"here matches nothing.",
-		ElementType: types.StringType,
-		Computed:    true,
+	for _, g := range groupedTotals {
+		s.Attributes[g.name] = schema.MapAttribute{
+			MarkdownDescription: "The exact sum of `billing_result` per `" + g.over + "`, filters applied." + g.note,
+			ElementType:         types.NumberType,
+			Computed:            true,
+		}
 	}
+	productAttrs := make(map[string]schema.Attribute, len(productSums))
+	for _, p := range productSums {
+		productAttrs[p.field] = schema.NumberAttribute{
+			MarkdownDescription: "The exact sum of the records' `" + p.field + "`: " + p.what + ".",
+			Computed:            true,
+		}
+	}
+	s.Attributes["product_totals"] = schema.MapNestedAttribute{
+		MarkdownDescription: "Every amount summed per `product_detail`, filters applied: what the item cost, its list " +
+			"price, its deductions and its usage, each an exact sum (null amounts count as 0), so that a discount is " +
+			"`origin_amount - billing_result` without summing records." + unnamedKey("product_detail"),
+		Computed:     true,
+		NestedObject: schema.NestedAttributeObject{Attributes: productAttrs},
+	}
+	for _, b := range billedLists {
+		// It lists what the period billed, so a configuration can check its own filters and
+		// budget keys against it.
+		s.Attributes[b.name] = schema.ListAttribute{
+			MarkdownDescription: "Every distinct `" + b.field + "` billed in the period, sorted, before any filter is applied " +
+				"(records without one add nothing). Check budget keys and `" + b.filter + "` against it: a value that is not " +
+				"here matches nothing.",
+			ElementType: types.StringType,
+			Computed:    true,
+		}
+	}
+	return s
 }
 
-func (d *billingDetailsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{periodOrderValidator{}}
-}
-
-func (d *billingDetailsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// Read serves the data source through the framework. The provider's protocol server answers
-// Terraform's reads of this data source itself (see fastReadServer); both go through read.
+// Read serves the data source through the framework. The fast wing (server.go) answers
+// Terraform's reads of this data source itself from the same state tree, readBillingDetails.
 func (d *billingDetailsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	typ := req.Config.Schema.Type().TerraformType(ctx)
 	state, diags := readBillingDetails(ctx, d.data, req.Config.Raw)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	value, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(typ)
+	value, err := state.ToTerraform(req.Config.Schema.Type().TerraformType(ctx))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not build the state", err.Error())
+		resp.Diagnostics.AddError("Could not build the state", "Building the billing state failed: "+err.Error()+
+			". This is a bug in the provider; please report it.")
 		return
 	}
 	resp.State.Raw = value
 }
-
-// longestPeriod documents guance.MaxPeriodDays on the dates that make a period.
-var longestPeriod = fmt.Sprintf("A period is at most %d days (a leap year); a longer one is refused while planning, since the "+
-	"API documents no longest period and a longer answer would near the provider's body cap.", guance.MaxPeriodDays)
-
-// periodOf parses the two configured dates into a period.
-func periodOf(start, end string) (guance.Period, error) {
-	s, err := guance.ParseDate(start)
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("start_date: %w", err)
-	}
-	e, err := guance.ParseDate(end)
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("end_date: %w", err)
-	}
-	p, err := guance.NewPeriod(s, e)
-	if errors.Is(err, guance.ErrPeriodTooLong) {
-		return guance.Period{}, err
-	}
-	if err != nil {
-		return guance.Period{}, fmt.Errorf("%w: end_date %q is before start_date %q; the period is inclusive, so end_date may equal start_date but not precede it", errEndBeforeStart, end, start)
-	}
-	return p, nil
-}
-
-var errEndBeforeStart = errors.New("the period ends before it starts")
-
-// periodOrderValidator refuses an end_date before start_date, or a period longer than
-// guance.MaxPeriodDays, as soon as both dates are known.
-type periodOrderValidator struct{}
-
-func (periodOrderValidator) Description(context.Context) string {
-	return fmt.Sprintf("end_date must not be before start_date, and the period must be at most %d days", guance.MaxPeriodDays)
-}
-
-func (v periodOrderValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (periodOrderValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var start, end types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("start_date"), &start)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("end_date"), &end)...)
-	if !isKnownString(start) || !isKnownString(end) {
-		return
-	}
-	// Malformed dates are reported by the attributes' own validators.
-	if _, err := periodOf(start.ValueString(), end.ValueString()); errors.Is(err, errEndBeforeStart) || errors.Is(err, guance.ErrPeriodTooLong) {
-		resp.Diagnostics.AddAttributeError(path.Root("end_date"), "Invalid billing period", err.Error())
-	}
-}
-
-func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // unmatchedFilterWarnings warns of each filter value that no record of the period has, each in
 // a warning of its own summary, with

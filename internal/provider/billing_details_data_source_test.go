@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
 )
@@ -283,7 +284,7 @@ provider "guance" {
 func TestReadRefusesABadPeriodOnTheAttributeAtFault(t *testing.T) {
 	t.Parallel()
 	for attr, dates := range map[string][2]string{"start_date": {"2024-02-30", "2024-03-01"}, "end_date": {"2024-03-02", "2024-03-01"}} {
-		_, diags := parseBillingQuery(configValue(t, frameworkModel{
+		_, diags := parseBillingQuery(configValue(t, detailsConfig{
 			StartDate: types.StringValue(dates[0]), EndDate: types.StringValue(dates[1]),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set(),
 		}))
@@ -324,11 +325,11 @@ func TestBillingDetailsThroughTheFrameworksOwnReadGivesTheSameState(t *testing.T
 // to it in its detail; values that match are not.
 func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *testing.T) {
 	t.Parallel()
-	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+	state, diags := readBillingDetails(context.Background(), simData(t), configValue(t, detailsConfig{
 		StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"), IncludeRecords: types.BoolValue(false),
 		ProductDetails: set("Log", "Logs", "session replay", "Kubernetes"), Measurements: set("loging"), WorkspaceUUIDs: set("wksp_other"),
 	}))
-	if diags.HasError() || state == nil {
+	if diags.HasError() || state.IsNull() {
 		t.Fatal(diags)
 	}
 	const goesOn = "\n\nThe plan goes on, since the item may not have been billed yet; if it is a typo, correct it, or the totals it selects stay 0."
@@ -357,7 +358,7 @@ func TestFilterValuesThatMatchNothingAreWarningsWithTheNearestBilledValues(t *te
 // With nothing billed in the period, a filter value cannot be near anything.
 func TestFilterValueInAPeriodWithoutRecordsSaysNothingWasBilled(t *testing.T) {
 	t.Parallel()
-	_, diags := readBillingDetails(context.Background(), simData(t), configValue(t, frameworkModel{
+	_, diags := readBillingDetails(context.Background(), simData(t), configValue(t, detailsConfig{
 		StartDate: types.StringValue("2022-05-01"), EndDate: types.StringValue("2022-05-31"), IncludeRecords: types.BoolNull(),
 		ProductDetails: set("Log"), Measurements: set(), WorkspaceUUIDs: set(),
 	}))
@@ -449,5 +450,36 @@ data "guance_billing_details" "test" {
 			"Session Replay": product("220.40", "220.4", "0", "2204"),
 		})),
 		expect(at("totals_by_product", "Log"), knownvalue.NumberExact(num("3138.26"))),
+	)
+}
+
+// Billed to three workspaces, the month's billing_result is summed exactly per
+// workspace_uuid, and a workspace filter keeps its own entry only.
+func TestBillingDetailsTotalsByWorkspaceSumEachWorkspaceExactly(t *testing.T) {
+	t.Parallel()
+	opts := guancesim.Options{Workspaces: 3}
+	byWorkspace := simSpendOf(t, opts, "2024-03-01", "2024-03-31").byWorkspace
+	ids := guancesim.WorkspaceUUIDs(3)
+	want := map[string]knownvalue.Check{}
+	for _, id := range ids {
+		want[id] = knownvalue.NumberExact(num(decimalText(byWorkspace[id])))
+	}
+	sim := newSim(t, opts)
+	readsAs(t, simProvider(sim)+`
+data "guance_billing_details" "test" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-31"
+  include_records = false
+}
+data "guance_billing_details" "second" {
+  start_date      = "2024-03-01"
+  end_date        = "2024-03-31"
+  include_records = false
+  workspace_uuids = ["`+ids[1]+`"]
+}
+`,
+		expect(at("totals_by_workspace"), knownvalue.MapExact(want)),
+		statecheck.ExpectKnownValue("data.guance_billing_details.second", tfjsonpath.New("totals_by_workspace"),
+			knownvalue.MapExact(map[string]knownvalue.Check{ids[1]: want[ids[1]]})),
 	)
 }

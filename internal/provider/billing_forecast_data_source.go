@@ -25,7 +25,7 @@ var (
 const defaultLookbackDays = 7
 
 type billingForecastDataSource struct {
-	data *providerData
+	periodDataSource
 }
 
 func newBillingForecastDataSource() datasource.DataSource { return &billingForecastDataSource{} }
@@ -155,14 +155,6 @@ func withForecastPeriod(attributes map[string]schema.Attribute) map[string]schem
 	return attributes
 }
 
-func (d *billingForecastDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{periodOrderValidator{}}
-}
-
-func (d *billingForecastDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	client, diags := d.data.readyClient()
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
@@ -178,13 +170,9 @@ func (d *billingForecastDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	var records []*guance.BillingRecord
 	if elapsed, ok := spec.Elapsed(); ok {
-		details, err := client.BillingDetails(ctx, elapsed)
-		if err != nil {
-			resp.Diagnostics.Append(d.data.readError("Could not read Guance billing for "+elapsed.String(), err))
+		details, diags := d.data.readPeriod(ctx, client, elapsed)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
-		}
-		for _, w := range details.Warnings {
-			resp.Diagnostics.AddWarning("Guance billing record outside the period", w)
 		}
 		records = details.Select(guance.Filter{})
 	}

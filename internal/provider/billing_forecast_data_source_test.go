@@ -26,7 +26,7 @@ var planClock = time.Date(2024, time.March, 15, 17, 0, 0, 0, time.UTC)
 func factoriesAt(now time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"guance": func() (tfprotov6.ProviderServer, error) {
-			return newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries, clock: func() time.Time { return now }}), nil
+			return newServer(&guanceProvider{version: "test", tuneClient: fastRetries, clock: func() time.Time { return now }}), nil
 		},
 	}
 }
@@ -46,39 +46,6 @@ func forecastReadsAs(t *testing.T, config string, checks ...statecheck.StateChec
 
 func forecastConfig(sim *guancesim.Server, args string) string {
 	return simProvider(sim) + "\ndata \"guance_billing_forecast\" \"test\" {\n" + args + "\n}\n"
-}
-
-// simDays is the simulator's bill per day and per product and day, summed exactly from
-// guancesim.Records, the oracle of these tests.
-type simDays struct {
-	byDay        map[string]*big.Rat
-	byProductDay map[string]map[string]*big.Rat
-}
-
-func simBill(t *testing.T, start, end string) simDays {
-	t.Helper()
-	from, _ := time.Parse(time.DateOnly, start)
-	to, _ := time.Parse(time.DateOnly, end)
-	s := simDays{byDay: map[string]*big.Rat{}, byProductDay: map[string]map[string]*big.Rat{}}
-	for _, r := range guancesim.Records(guancesim.Options{}, from, to) {
-		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
-		if !ok {
-			t.Fatalf("billingResult %q", r.Text("billingResult"))
-		}
-		day, product := r.Text("consumeTimeOfDay"), r.Text("productDetail")
-		if s.byDay[day] == nil {
-			s.byDay[day] = new(big.Rat)
-		}
-		s.byDay[day].Add(s.byDay[day], amount)
-		if s.byProductDay[product] == nil {
-			s.byProductDay[product] = map[string]*big.Rat{}
-		}
-		if s.byProductDay[product][day] == nil {
-			s.byProductDay[product][day] = new(big.Rat)
-		}
-		s.byProductDay[product][day].Add(s.byProductDay[product][day], amount)
-	}
-	return s
 }
 
 // sum adds the amounts of the days from first to last (March 2024 days).
@@ -108,7 +75,7 @@ func exactly(r *big.Rat) knownvalue.Check { return knownvalue.NumberExact(num(de
 // days left, and the 15th against the 7 days before it.
 func TestBillingForecastCarriesTheRunRateToThePeriodsEnd(t *testing.T) {
 	t.Parallel()
-	bill := simBill(t, "2024-03-01", "2024-03-15")
+	bill := simSpend(t, "2024-03-01", "2024-03-15")
 	actual := sumDays(bill.byDay, 1, 15)
 	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
 	forecast := new(big.Rat).Add(actual, new(big.Rat).Mul(rate, big.NewRat(16, 1)))
@@ -149,7 +116,7 @@ func TestBillingForecastCarriesTheRunRateToThePeriodsEnd(t *testing.T) {
 // a 3-day lookback 2024-03-05 cost 1.73 times the mean of the 2nd to the 4th.
 func TestBillingForecastLatestDayRatioIsTheSpikeSignal(t *testing.T) {
 	t.Parallel()
-	bill := simBill(t, "2024-03-01", "2024-03-10")
+	bill := simSpend(t, "2024-03-01", "2024-03-10")
 	want := round6(new(big.Rat).Quo(new(big.Rat).Mul(bill.byDay["2024-03-05"], big.NewRat(3, 1)), sumDays(bill.byDay, 2, 4)))
 	sim := newSim(t, guancesim.Options{})
 	forecastReadsAs(t, forecastConfig(sim, `
@@ -235,7 +202,7 @@ func TestBillingForecastBeforeThePeriodStartsReadsNothingAndHasNoRate(t *testing
 // and the latest day is compared with the two before it.
 func TestBillingForecastWithFewerElapsedDaysThanTheLookbackAveragesThoseDays(t *testing.T) {
 	t.Parallel()
-	bill := simBill(t, "2024-03-01", "2024-03-03")
+	bill := simSpend(t, "2024-03-01", "2024-03-03")
 	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 1, 3), big.NewRat(3, 1)))
 	ratio := round6(new(big.Rat).Quo(new(big.Rat).Mul(bill.byDay["2024-03-03"], big.NewRat(2, 1)), sumDays(bill.byDay, 1, 2)))
 	sim := newSim(t, guancesim.Options{})

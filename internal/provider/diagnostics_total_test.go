@@ -99,12 +99,6 @@ func TestEveryDiagnosticBuilderIsTotal(t *testing.T) {
 		}
 		_ = unbilledKeyWarnings(guance.Period{}, nil, guance.BudgetSpec{})
 	})
-	t.Run("protocolDiagnostics", func(t *testing.T) {
-		t.Parallel()
-		if got := protocolDiagnostics(context.Background(), diag.Diagnostics{nil}); len(got) != 0 {
-			t.Errorf("a nil diagnostic became %d", len(got))
-		}
-	})
 }
 
 func checkDiagnostic(t *testing.T, d diag.Diagnostic) {

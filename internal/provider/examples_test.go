@@ -37,37 +37,6 @@ const (
 // billingZone is the cost guard's default billing_time_zone: the China sites' UTC+8.
 var billingZone = time.FixedZone("+08:00", 8*60*60)
 
-// spend is what the simulator bills over a period, summed exactly from guancesim.Records so
-// that the expectations do not go through the client under test.
-type spend struct {
-	start, end string
-	total      *big.Rat
-	byProduct  map[string]*big.Rat
-}
-
-func simSpend(t *testing.T, start, end string) spend {
-	t.Helper()
-	from, errFrom := time.Parse(time.DateOnly, start)
-	to, errTo := time.Parse(time.DateOnly, end)
-	if errFrom != nil || errTo != nil {
-		t.Fatalf("bad period %s to %s", start, end)
-	}
-	s := spend{start: start, end: end, total: new(big.Rat), byProduct: map[string]*big.Rat{}}
-	for _, r := range guancesim.Records(guancesim.Options{}, from, to) {
-		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
-		if !ok {
-			t.Fatalf("billingResult %q is not a decimal", r.Text("billingResult"))
-		}
-		product := r.Text("productDetail")
-		if s.byProduct[product] == nil {
-			s.byProduct[product] = new(big.Rat)
-		}
-		s.byProduct[product].Add(s.byProduct[product], amount)
-		s.total.Add(s.total, amount)
-	}
-	return s
-}
-
 // decimalText writes an exact decimal the way Terraform prints it: no trailing zeros.
 func decimalText(r *big.Rat) string {
 	s := strings.TrimRight(r.FloatString(10), "0")
@@ -118,7 +87,7 @@ func percent(r *big.Rat) string {
 // the documented rule from the simulator's records.
 func marchForecast(t *testing.T) *big.Rat {
 	t.Helper()
-	bill := simBill(t, "2024-03-01", "2024-03-15")
+	bill := simSpend(t, "2024-03-01", "2024-03-15")
 	rate := round6(new(big.Rat).Quo(sumDays(bill.byDay, 9, 15), big.NewRat(7, 1)))
 	return new(big.Rat).Add(sumDays(bill.byDay, 1, 15), new(big.Rat).Mul(rate, big.NewRat(16, 1)))
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
@@ -41,22 +40,13 @@ const (
 	EnvCurrency       = "GUANCE_CURRENCY"
 )
 
-// NewServer returns the protocol server for a release version: the framework's server, with
-// reads of guance_billing_details answered directly (fastread.go). The framework still validates the
-// configuration, configures the provider and serves everything else.
-func NewServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		return newFastReadServer(&guanceProvider{version: version})
-	}
-}
-
 var _ provider.ProviderWithFunctions = (*guanceProvider)(nil)
 
 type guanceProvider struct {
 	version string
-	// data is what Configure made, for fastReadServer's reads of guance_billing_details: they
-	// bypass the framework's ReadDataSource, so they cannot take the DataSourceData that
-	// every data source gets in its Configure (fastread.go says why).
+	// data is what Configure made, for the fast wing's reads (server.go): they bypass the
+	// framework's ReadDataSource, so they cannot take the DataSourceData that every data
+	// source gets in its Configure.
 	data atomic.Pointer[providerData]
 	// tuneClient adjusts the client's configuration; tests use it to shorten backoffs
 	// without changing what users get.

@@ -192,7 +192,7 @@ func configuredClient(t *testing.T, sim *guancesim.Server, attribute string) gua
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"guance": func() (tfprotov6.ProviderServer, error) {
-				return newFastReadServer(&guanceProvider{version: "test", tuneClient: tune}), nil
+				return newServer(&guanceProvider{version: "test", tuneClient: tune}), nil
 			},
 		},
 		Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -73,7 +74,7 @@ func errorLike(phrases ...string) *regexp.Regexp {
 // server included, with retries shortened for tests only.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"guance": func() (tfprotov6.ProviderServer, error) {
-		return newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
+		return newServer(&guanceProvider{version: "test", tuneClient: fastRetries}), nil
 	},
 }
 
@@ -163,45 +164,30 @@ func exampleConfig(t *testing.T, sim *guancesim.Server, file string) string {
 	return simProvider(sim) + string(example)
 }
 
-// frameworkModel is the data source's state as an idiomatic framework model: the reference the
-// state writer is checked against.
-type frameworkModel struct {
-	StartDate           types.String `tfsdk:"start_date"`
-	EndDate             types.String `tfsdk:"end_date"`
-	IncludeRecords      types.Bool   `tfsdk:"include_records"`
-	ProductDetails      types.Set    `tfsdk:"product_details"`
-	Measurements        types.Set    `tfsdk:"measurements"`
-	WorkspaceUUIDs      types.Set    `tfsdk:"workspace_uuids"`
-	Records             types.List   `tfsdk:"records"`
-	TotalBillingResult  types.Number `tfsdk:"total_billing_result"`
-	TotalOriginAmount   types.Number `tfsdk:"total_origin_amount"`
-	TotalsByProduct     types.Map    `tfsdk:"totals_by_product"`
-	TotalsByDate        types.Map    `tfsdk:"totals_by_date"`
-	TotalsByMeasurement types.Map    `tfsdk:"totals_by_measurement"`
-	TotalsByMonth       types.Map    `tfsdk:"totals_by_month"`
-	ProductTotals       types.Map    `tfsdk:"product_totals"`
-	BilledProducts      types.List   `tfsdk:"billed_product_details"`
-	BilledMeasurements  types.List   `tfsdk:"billed_measurements"`
+// detailsConfig is a configuration of guance_billing_details: its configurable attributes.
+type detailsConfig struct {
+	StartDate      types.String
+	EndDate        types.String
+	IncludeRecords types.Bool
+	ProductDetails types.Set
+	Measurements   types.Set
+	WorkspaceUUIDs types.Set
 }
 
-// productTotalsType is the element type of product_totals.
-var productTotalsType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"billing_result": types.NumberType, "origin_amount": types.NumberType, "deduction_amount": types.NumberType, "count": types.NumberType,
-}}
-
-// configValue is a data source configuration as Terraform sends it.
-func configValue(t testing.TB, cfg frameworkModel) tftypes.Value {
+// configValue is a data source configuration as Terraform sends it: every computed attribute
+// null.
+func configValue(t testing.TB, cfg detailsConfig) tftypes.Value {
 	t.Helper()
+	ctx := context.Background()
 	schema := billingDetailsSchema()
-	records, _ := schema.Attributes["records"].GetType().(types.ListType)
-	cfg.Records = types.ListNull(records.ElemType)
-	cfg.TotalBillingResult, cfg.TotalOriginAmount = types.NumberNull(), types.NumberNull()
-	cfg.TotalsByProduct, cfg.TotalsByDate, cfg.TotalsByMeasurement = types.MapNull(types.NumberType), types.MapNull(types.NumberType), types.MapNull(types.NumberType)
-	cfg.TotalsByMonth, cfg.ProductTotals = types.MapNull(types.NumberType), types.MapNull(productTotalsType)
-	cfg.BilledProducts, cfg.BilledMeasurements = types.ListNull(types.StringType), types.ListNull(types.StringType)
-	state := tfsdk.State{Schema: schema}
-	if diags := state.Set(context.Background(), &cfg); diags.HasError() {
-		t.Fatal(diags)
+	state := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(schema.Type().TerraformType(ctx), nil)}
+	for name, v := range map[string]attr.Value{
+		"start_date": cfg.StartDate, "end_date": cfg.EndDate, "include_records": cfg.IncludeRecords,
+		"product_details": cfg.ProductDetails, "measurements": cfg.Measurements, "workspace_uuids": cfg.WorkspaceUUIDs,
+	} {
+		if diags := state.SetAttribute(ctx, path.Root(name), v); diags.HasError() {
+			t.Fatal(diags)
+		}
 	}
 	return state.Raw
 }
@@ -227,4 +213,55 @@ func set(values ...string) types.Set {
 		elems[i] = types.StringValue(v)
 	}
 	return types.SetValueMust(types.StringType, elems)
+}
+
+// spend is what the simulator bills over a period, summed exactly from guancesim.Records so
+// that the expectations do not go through the client under test: the oracle of the tests.
+type spend struct {
+	start, end   string
+	total        *big.Rat
+	byProduct    map[string]*big.Rat
+	byDay        map[string]*big.Rat
+	byProductDay map[string]map[string]*big.Rat
+	byWorkspace  map[string]*big.Rat
+}
+
+// simSpend is what the default simulator bills from start to end.
+func simSpend(t *testing.T, start, end string) spend {
+	t.Helper()
+	return simSpendOf(t, guancesim.Options{}, start, end)
+}
+
+// simSpendOf is what a simulator with opts bills from start to end.
+func simSpendOf(t *testing.T, opts guancesim.Options, start, end string) spend {
+	t.Helper()
+	from, errFrom := time.Parse(time.DateOnly, start)
+	to, errTo := time.Parse(time.DateOnly, end)
+	if errFrom != nil || errTo != nil {
+		t.Fatalf("bad period %s to %s", start, end)
+	}
+	s := spend{start: start, end: end, total: new(big.Rat), byProduct: map[string]*big.Rat{}, byDay: map[string]*big.Rat{},
+		byProductDay: map[string]map[string]*big.Rat{}, byWorkspace: map[string]*big.Rat{}}
+	add := func(sums map[string]*big.Rat, key string, amount *big.Rat) {
+		if sums[key] == nil {
+			sums[key] = new(big.Rat)
+		}
+		sums[key].Add(sums[key], amount)
+	}
+	for _, r := range guancesim.Records(opts, from, to) {
+		amount, ok := new(big.Rat).SetString(r.Text("billingResult"))
+		if !ok {
+			t.Fatalf("billingResult %q is not a decimal", r.Text("billingResult"))
+		}
+		day, product := r.Text("consumeTimeOfDay"), r.Text("productDetail")
+		s.total.Add(s.total, amount)
+		add(s.byProduct, product, amount)
+		add(s.byDay, day, amount)
+		add(s.byWorkspace, r.Text("workspaceUuid"), amount)
+		if s.byProductDay[product] == nil {
+			s.byProductDay[product] = map[string]*big.Rat{}
+		}
+		add(s.byProductDay[product], day, amount)
+	}
+	return s
 }

@@ -2,12 +2,12 @@ package provider
 
 import (
 	"math/big"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guance"
-	"github.com/guance-finops/terraform-provider-guance/internal/tfmsgpack"
 )
 
 // recordField is one attribute of a billing record: its schema and where its value comes
@@ -67,6 +67,88 @@ var recordFields = []recordField{
 		number: func(r *guance.BillingRecord) guance.Decimal { return r.Count }},
 }
 
+// recordFieldNamed is the row of recordFields with this attribute name.
+func recordFieldNamed(name string) recordField {
+	i := slices.IndexFunc(recordFields, func(f recordField) bool { return f.name == name })
+	if i < 0 || recordFields[i].number == nil {
+		panic("provider: no amount field " + name) // the tables below name fields of the table above
+	}
+	return recordFields[i]
+}
+
+// periodTotal is a number attribute: the exact sum of one record amount over the kept records.
+type periodTotal struct{ name, field string }
+
+var periodTotals = []periodTotal{
+	{name: "total_billing_result", field: "billing_result"},
+	{name: "total_origin_amount", field: "origin_amount"},
+}
+
+// groupedTotal is a map(number) attribute: the exact sum of billing_result over the kept
+// records, per key.
+type groupedTotal struct {
+	name string
+	over string // what the key is, in the attribute's description
+	note string // which keys appear
+	key  func(*guance.BillingRecord) string
+}
+
+// unnamedKey is the note of a grouping by a record field that may be absent.
+func unnamedKey(field string) string {
+	return " Records without a `" + field + "` are summed under the key `\"\"`."
+}
+
+var groupedTotals = []groupedTotal{
+	{name: "totals_by_product", over: "product_detail", note: unnamedKey("product_detail"),
+		key: func(r *guance.BillingRecord) string { return r.ProductDetail.Value() }},
+	{name: "totals_by_date", over: "date", note: " Keys are `YYYY-MM-DD`; days without records are absent.",
+		key: func(r *guance.BillingRecord) string { return r.Date.String() }},
+	{name: "totals_by_measurement", over: "measurement", note: unnamedKey("measurement"),
+		key: func(r *guance.BillingRecord) string { return r.Measurement.Value() }},
+	{name: "totals_by_month", over: "month", note: " Keys are `YYYY-MM`, the calendar months of the records' days; months " +
+		"without records are absent. A year's trend month by month costs one read.",
+		key: func(r *guance.BillingRecord) string { return r.Date.String()[:len("YYYY-MM")] }},
+	{name: "totals_by_workspace", over: "workspace_uuid", note: unnamedKey("workspace_uuid"),
+		key: func(r *guance.BillingRecord) string { return r.WorkspaceUUID.Value() }},
+}
+
+// productTotalsKey is what product_totals groups by; totals_by_product is its billing_result.
+func productTotalsKey(r *guance.BillingRecord) string { return r.ProductDetail.Value() }
+
+// productSum is an attribute of each product_totals object: one record amount summed.
+type productSum struct{ field, what string }
+
+// productSums is in attribute name order, the order of the wire form.
+var productSums = []productSum{
+	{field: "billing_result", what: "what the item cost; equal to its entry in `totals_by_product`"},
+	{field: "count", what: "the quantity used, in the item's own unit"},
+	{field: "deduction_amount", what: "its deductions"},
+	{field: "origin_amount", what: "its original (list) price"},
+}
+
+// productSumAmounts are productSums' amounts, in their order, for guance.SumBy.
+var productSumAmounts = func() []func(*guance.BillingRecord) guance.Decimal {
+	amounts := make([]func(*guance.BillingRecord) guance.Decimal, len(productSums))
+	for i, s := range productSums {
+		amounts[i] = recordFieldNamed(s.field).number
+	}
+	return amounts
+}()
+
+// billedList is a list(string) attribute: every distinct value of a record field billed in the
+// period, before the filters.
+type billedList struct {
+	name, field, filter string
+	values              func(guance.Billed) []string
+}
+
+var billedLists = []billedList{
+	{name: "billed_product_details", field: "product_detail", filter: "product_details",
+		values: func(b guance.Billed) []string { return b.ProductDetails }},
+	{name: "billed_measurements", field: "measurement", filter: "measurements",
+		values: func(b guance.Billed) []string { return b.Measurements }},
+}
+
 func (f recordField) schemaAttribute() schema.Attribute {
 	desc := f.description + " API field: `" + f.apiField + "`"
 	if f.olderAPIField != "" {
@@ -87,10 +169,14 @@ func decimalValue(d guance.Decimal) types.Number {
 	return types.NumberValue(exactNumber(d.String()))
 }
 
+// terraformPrecision is the precision Terraform itself gives numbers, so that a number made
+// from decimal text is the value Terraform would parse from the same text.
+const terraformPrecision = 512
+
 // exactNumber turns checked decimal text into a Terraform number, at Terraform's own
 // precision.
 func exactNumber(text string) *big.Float {
-	f, err := tfmsgpack.ParseNumber(text)
+	f, _, err := big.ParseFloat(text, 10, terraformPrecision, big.ToNearestEven)
 	if err != nil {
 		// Callers pass text that guance.ParseDecimal or the client's sums produced.
 		panic("provider: not a decimal: " + text)

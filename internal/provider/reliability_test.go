@@ -38,7 +38,7 @@ func (c *perCommand) factories() map[string]func() (tfprotov6.ProviderServer, er
 			c.starts = append(c.starts, map[string]int{
 				guancesim.PathDetailList: c.sim.Requests(), guancesim.PathBalance: c.sim.RequestsTo(guancesim.PathBalance),
 			})
-			return newFastReadServer(&guanceProvider{version: "test", tuneClient: c.tune}), nil
+			return newServer(&guanceProvider{version: "test", tuneClient: c.tune}), nil
 		},
 	}
 }

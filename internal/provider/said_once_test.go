@@ -43,7 +43,7 @@ func TestAMistakeEveryReadMeetsIsExplainedOnce(t *testing.T) {
 			"API Key secret (Management → API Keys in Guance", "Missing Guance access token"},
 		"a rejected token": {fmt.Sprintf("provider \"guance\" {\n  endpoint     = %q\n  access_token = \"not-the-key\"\n}\n", sim.URL()),
 			"the key also selects the workspace", "Guance rejected the access token"},
-		"nothing listening": {fmt.Sprintf("provider \"guance\" {\n  endpoint     = %q\n  access_token = \"any\"\n}\n", closedLoopbackURL(t)),
+		"nothing listening": {fmt.Sprintf("provider \"guance\" {\n  endpoint     = %q\n  access_token = \"any\"\n}\n", guancesim.ClosedURL(t)),
 			"Nothing accepts connections at that host and port", "Could not read"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -29,7 +29,7 @@ var counts = map[string]bool{
 func TestEveryConfigurableNumberRefusesAFractionInItsOwnWords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	server := newFastReadServer(&guanceProvider{version: "test"})
+	server := newServer(&guanceProvider{version: "test"})
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) != 0 {
 		t.Fatal(err, schemas.Diagnostics)

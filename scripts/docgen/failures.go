@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// failure is one way a plan can fail or warn. The rows below are the one source of DESIGN.md's
-// failure table (for developers: retried or not, and the tests that prove it) and of the
-// troubleshooting guide's (for users: what they see and what to do), so the two cannot drift.
+// failure is one way a plan can fail or warn. The rows below are the one source of the
+// troubleshooting guide's failure table: what a user sees and what to do, whether the client
+// asks again, and the tests that prove it. DESIGN.md links to it rather than copying it.
 type failure struct {
 	fault   string   // the bad input or fault, as a user would name it
 	retried string   // whether the client asks again
@@ -191,28 +191,17 @@ var failures = []failure{
 		[]string{"TestCancellationStopsWaitingAtOnce", "TestCancellationStopsWaitingForARateSlot", "TestCancellationMidBodyStopsTheRead"}},
 }
 
-// failureTable is DESIGN.md's table: each failure, whether it is retried, what the diagnostic
-// says, and the tests that prove it.
-func failureTable() string {
+// troubleshootingTable is the guide's table: each failure, whether it is retried, what the
+// user sees, what to do, and the tests that prove it.
+func troubleshootingTable() string {
 	var b strings.Builder
-	b.WriteString("| Bad input or fault | Retried | Summary | The detail says | Proved by |\n|---|---|---|---|---|\n")
+	b.WriteString("| Failure | Retried | What you see | What to do | Proved by |\n|---|---|---|---|---|\n")
 	for _, f := range failures {
 		tests := make([]string, len(f.tests))
 		for i, t := range f.tests {
 			tests[i] = "`" + t + "`"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", f.fault, f.retried, f.summary, f.detail, strings.Join(tests, ", "))
-	}
-	return b.String()
-}
-
-// troubleshootingTable is the user guide's table: each failure, what the user sees and what to
-// do.
-func troubleshootingTable() string {
-	var b strings.Builder
-	b.WriteString("| Failure | What you see | What to do |\n|---|---|---|\n")
-	for _, f := range failures {
-		fmt.Fprintf(&b, "| %s | %s: %s | %s |\n", f.fault, f.summary, f.detail, f.todo)
+		fmt.Fprintf(&b, "| %s | %s | %s: %s | %s | %s |\n", f.fault, f.retried, f.summary, f.detail, f.todo, strings.Join(tests, ", "))
 	}
 	return b.String()
 }

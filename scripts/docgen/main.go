@@ -21,7 +21,6 @@ import (
 // sections are the generated parts, by name.
 var sections = map[string]func() string{
 	"sites":           sitesTable,
-	"failures":        failureTable,
 	"troubleshooting": troubleshootingTable,
 }
 

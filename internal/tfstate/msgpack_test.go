@@ -1,4 +1,4 @@
-package tfmsgpack
+package tfstate
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // tftypesNumber is how terraform-plugin-go marshals the number Terraform parses from text.
 func tftypesNumber(t *testing.T, text string) []byte {
 	t.Helper()
-	n, err := ParseNumber(text)
+	n, err := parseNumber(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +47,9 @@ func TestNumbersAreWrittenExactlyAsTftypesWritesThem(t *testing.T) {
 		texts = append(texts, text)
 	}
 	for _, text := range texts {
-		w := NewWriter(16)
-		w.Number(text)
-		got, err := w.Bytes()
+		w := newWriter(16)
+		w.number(text)
+		got, err := w.bytes()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -15,28 +16,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/guance-finops/terraform-provider-guance/internal/guancesim"
+	"github.com/guance-finops/terraform-provider-guance/internal/tfstate"
 )
 
-// A panic on the hand-written read path reaches Terraform as an error that asks for a bug
+// A panic on the fast wing's read path reaches Terraform as an error that asks for a bug
 // report, not as a plugin crash; the stack is in the TRACE log and not on the terminal. The
 // reader here panics on its first read only, so the next plan reads as ever.
 func TestAPanicReadingBillingDetailsIsAnErrorAskingForABugReport(t *testing.T) {
 	logs := traceLogs(t)
 	sim := newSim(t, guancesim.Options{})
 	var reads atomic.Int32
-	panicking := func(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	p := &guanceProvider{version: "test", tuneClient: fastRetries}
+	panicking := func(ctx context.Context, config tftypes.Value) (tfstate.Value, diag.Diagnostics) {
 		if reads.Add(1) == 1 {
 			var records []int
 			_ = records[len(config.String())] // an index out of range, as a bug would make
 		}
-		return readBillingDetails(ctx, data, config)
+		return p.readBillingDetails(ctx, config)
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"guance": func() (tfprotov6.ProviderServer, error) {
-				s := newFastReadServer(&guanceProvider{version: "test", tuneClient: fastRetries})
-				s.read = panicking
-				return s, nil
+				return tfstate.Serve(providerserver.NewProtocol6(p)(), map[string]tfstate.Reader{billingDetailsTypeName: panicking}), nil
 			},
 		},
 		Steps: []resource.TestStep{
@@ -62,10 +63,11 @@ func TestAPanicReadingBillingDetailsIsAnErrorAskingForABugReport(t *testing.T) {
 // The diagnostic of a recovered panic holds no stack: that is for the TRACE log.
 func TestARecoveredPanicsDiagnosticHoldsNoStack(t *testing.T) {
 	t.Parallel()
-	s := newFastReadServer(&guanceProvider{version: "test"})
-	s.read = func(context.Context, *providerData, tftypes.Value) ([]byte, diag.Diagnostics) { panic("deliberately") }
+	s := tfstate.Serve(providerserver.NewProtocol6(&guanceProvider{version: "test"})(), map[string]tfstate.Reader{
+		billingDetailsTypeName: func(context.Context, tftypes.Value) (tfstate.Value, diag.Diagnostics) { panic("deliberately") },
+	})
 	config, err := tfprotov6.NewDynamicValue(billingDetailsSchema().Type().TerraformType(context.Background()),
-		configValue(t, frameworkModel{StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"),
+		configValue(t, detailsConfig{StartDate: types.StringValue("2024-03-01"), EndDate: types.StringValue("2024-03-01"),
 			IncludeRecords: types.BoolNull(), ProductDetails: set(), Measurements: set(), WorkspaceUUIDs: set()}))
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,8 @@
-// Package tfmsgpack writes Terraform values straight to msgpack, the wire form of the plugin
-// protocol, byte for byte as terraform-plugin-go's tftypes marshals the same value: object
-// attributes in name order, the same encodings of numbers. It knows strings, nulls, numbers
-// given as decimal text, lists and objects, and nothing of what they mean. It exists for
-// speed: see internal/provider/fastread.go, its one user.
-package tfmsgpack
+package tfstate
+
+// The msgpack writer writes Values straight to msgpack, the wire form of the plugin protocol,
+// byte for byte as terraform-plugin-go's tftypes marshals the same value: object attributes
+// in name order, the same encodings of numbers.
 
 import (
 	"bytes"
@@ -16,69 +15,61 @@ import (
 	"github.com/guance-finops/terraform-provider-guance/internal/decimaltext"
 )
 
-// NumberPrecision is the precision Terraform itself gives numbers, so a number written from
+// numberPrecision is the precision Terraform itself gives numbers, so a number written from
 // decimal text is the value Terraform would have parsed from the same text.
-const NumberPrecision = 512
+const numberPrecision = 512
 
-// ParseNumber parses decimal text as Terraform does.
-func ParseNumber(text string) (*big.Float, error) {
-	f, _, err := big.ParseFloat(text, 10, NumberPrecision, big.ToNearestEven)
+// parseNumber parses decimal text as Terraform does.
+func parseNumber(text string) (*big.Float, error) {
+	f, _, err := big.ParseFloat(text, 10, numberPrecision, big.ToNearestEven)
 	return f, err
 }
 
-// Writer writes one value. Its methods record the first error, and Bytes returns it.
-type Writer struct {
+// writer writes one value. Its methods record the first error, and bytes returns it.
+type writer struct {
 	buf bytes.Buffer
 	enc *msgpack.Encoder
 	err error // the first error; later writes are skipped
 }
 
-// NewWriter is a writer whose buffer starts at sizeHint bytes.
-func NewWriter(sizeHint int) *Writer {
-	w := &Writer{}
+// newWriter is a writer whose buffer starts at sizeHint bytes.
+func newWriter(sizeHint int) *writer {
+	w := &writer{}
 	w.buf.Grow(sizeHint)
 	w.enc = msgpack.NewEncoder(&w.buf) // bytes.Buffer is written directly, unbuffered
 	return w
 }
 
-// Bytes is the finished value, or the first error.
-func (w *Writer) Bytes() ([]byte, error) { return w.buf.Bytes(), w.err }
+// bytes is the finished value, or the first error.
+func (w *writer) bytes() ([]byte, error) { return w.buf.Bytes(), w.err }
 
 // keepFirst records err when it is the first.
-func (w *Writer) keepFirst(err error) {
+func (w *writer) keepFirst(err error) {
 	if w.err == nil {
 		w.err = err
 	}
 }
 
-// ObjectHeader starts an object or a map of n entries; the caller writes them in key order.
-func (w *Writer) ObjectHeader(n int) { w.keepFirst(w.enc.EncodeMapLen(n)) }
+// objectHeader starts an object or a map of n entries; the caller writes them in key order.
+func (w *writer) objectHeader(n int) { w.keepFirst(w.enc.EncodeMapLen(n)) }
 
-// ArrayHeader starts a list of n elements.
-func (w *Writer) ArrayHeader(n int) { w.keepFirst(w.enc.EncodeArrayLen(n)) }
+// arrayHeader starts a list of n elements.
+func (w *writer) arrayHeader(n int) { w.keepFirst(w.enc.EncodeArrayLen(n)) }
 
-// Null writes a null.
-func (w *Writer) Null() { w.keepFirst(w.enc.EncodeNil()) }
+// null writes a null.
+func (w *writer) null() { w.keepFirst(w.enc.EncodeNil()) }
 
-// String writes a string.
-func (w *Writer) String(s string) { w.keepFirst(w.enc.EncodeString(s)) }
+// str writes a string.
+func (w *writer) str(s string) { w.keepFirst(w.enc.EncodeString(s)) }
 
-// Raw appends an already encoded value.
-func (w *Writer) Raw(b []byte) { _, _ = w.buf.Write(b) }
+// raw appends an already encoded value.
+func (w *writer) raw(b []byte) { _, _ = w.buf.Write(b) }
 
-// StringList writes a list(string).
-func (w *Writer) StringList(values []string) {
-	w.ArrayHeader(len(values))
-	for _, v := range values {
-		w.String(v)
-	}
-}
-
-// Number writes the number Terraform parses from decimal text as tftypes writes its
+// number writes the number Terraform parses from decimal text as tftypes writes its
 // *big.Float: an integer as an int, a value float64 holds exactly as a float64, anything else
 // as its shortest exact decimal text. Plain decimals of up to 18 digits, which is every amount
 // the Guance API sends, take a fast path without big.Float.
-func (w *Writer) Number(text string) {
+func (w *writer) number(text string) {
 	f, ok := decimaltext.ParseFixed(text)
 	switch {
 	case !ok:
@@ -89,15 +80,15 @@ func (w *Writer) Number(text string) {
 		// Units/10^Scale = (Units/5^Scale)/2^Scale: a binary fraction float64 holds.
 		w.keepFirst(w.enc.EncodeFloat64(math.Ldexp(float64(f.Units/pow5[f.Scale]), -f.Scale)))
 	case f.Canonical:
-		w.String(text)
+		w.str(text)
 	default:
-		w.String(fractionText(f.Units, f.Scale))
+		w.str(fractionText(f.Units, f.Scale))
 	}
 }
 
 // bigNumber is the general case, with tftypes' own rules.
-func (w *Writer) bigNumber(text string) {
-	f, err := ParseNumber(text)
+func (w *writer) bigNumber(text string) {
+	f, err := parseNumber(text)
 	if err != nil {
 		w.keepFirst(err)
 		return
@@ -107,7 +98,7 @@ func (w *Writer) bigNumber(text string) {
 	} else if fv, acc := f.Float64(); acc == big.Exact && !f.IsInt() {
 		w.keepFirst(w.enc.EncodeFloat64(fv))
 	} else {
-		w.String(f.Text('f', -1))
+		w.str(f.Text('f', -1))
 	}
 }
 

@@ -1,4 +1,4 @@
-package provider
+package tfstate
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func TestProtocolDiagnosticsKeepNestedAttributePaths(t *testing.T) {
 	diags.AddAttributeWarning(path.Root("records").AtListIndex(2).AtName("date"), "a record", "detail")
 	diags.AddAttributeError(path.Root("totals_by_product").AtMapKey("Log"), "a total", "detail")
 	diags.AddError("no path", "detail")
-	got := protocolDiagnostics(context.Background(), diags)
+	got := ProtocolDiagnostics(context.Background(), diags)
 	want := []*tftypes.AttributePath{
 		tftypes.NewAttributePath().WithAttributeName("records").WithElementKeyInt(2).WithAttributeName("date"),
 		tftypes.NewAttributePath().WithAttributeName("totals_by_product").WithElementKeyString("Log"),
@@ -33,5 +33,13 @@ func TestProtocolDiagnosticsKeepNestedAttributePaths(t *testing.T) {
 		if d.Detail != "detail" {
 			t.Errorf("diagnostic %d detail %q", i, d.Detail)
 		}
+	}
+}
+
+// A nil diagnostic, which a careless append can leave, is dropped rather than dereferenced.
+func TestProtocolDiagnosticsSkipANilDiagnostic(t *testing.T) {
+	t.Parallel()
+	if got := ProtocolDiagnostics(context.Background(), diag.Diagnostics{nil}); len(got) != 0 {
+		t.Errorf("a nil diagnostic became %d", len(got))
 	}
 }
