@@ -4,6 +4,7 @@
 package guance
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -81,6 +82,15 @@ type Config struct {
 	SharedPacing    bool
 	SharedPacingDir string
 
+	// SharedReadTTL shares each successful answer of the billing and balance endpoints with the
+	// other processes of this machine that use the same token and endpoint, for this long,
+	// through files in SharedReadDir (by default a folder of the user's cache directory); and
+	// identical reads in flight in another process are waited for instead of sent again. 0
+	// turns it off. SharedReadCap bounds the directory (DefaultSharedReadCap when 0).
+	SharedReadTTL time.Duration
+	SharedReadDir string
+	SharedReadCap int64
+
 	// BaseDelay and MaxDelay shape the exponential backoff; tests shorten them.
 	BaseDelay, MaxDelay time.Duration
 
@@ -95,6 +105,7 @@ type Client struct {
 	base  *url.URL
 	http  *http.Client
 	pacer *pacer
+	reads *sharedReadCache // nil when the processes do not share reads
 	cache *periodCache
 	scrub *scrubber
 	// balance shares the balance read: one per client, that is one per Terraform run.
@@ -128,6 +139,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
 	setDefault(&cfg.BaseDelay, defaultBaseDelay)
 	setDefault(&cfg.MaxDelay, defaultMaxDelay)
+	setDefault(&cfg.SharedReadCap, DefaultSharedReadCap)
 	if cfg.Transport == nil {
 		cfg.Transport = defaultTransport()
 	}
@@ -138,6 +150,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:   cfg,
 		base:  baseURL,
 		pacer: newPacer(newRateWindow(&cfg, base), cfg.RateWindow),
+		reads: newSharedReadCache(&cfg, base),
 		cache: newPeriodCache(),
 		scrub: newScrubber(cfg.Token),
 	}
@@ -238,9 +251,18 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, newCont
 	u.RawQuery = query.Encode()
 	// The whole URL, so that a wrong endpoint shows in every message; the token is a header.
 	endpoint := "GET " + c.scrub.String(u.Redacted())
-	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger}
+	if c.reads != nil {
+		return c.readShared(ctx, endpoint, path, u.String(), u.RawQuery, newContent)
+	}
+	return c.fetch(ctx, endpoint, u.String(), newContent, nil)
+}
+
+// fetch reads from the network, with retries and pacing; capture, when not nil, keeps the raw
+// body of the answer that ends the read.
+func (c *Client) fetch(ctx context.Context, endpoint, rawURL string, newContent newContentDecoder, capture *bodyCapture) (answered, error) {
+	r := retrier{cfg: &c.cfg, logger: c.cfg.Logger, capture: capture}
 	for {
-		traceID, err := c.attempt(ctx, endpoint, u.String(), newContent, &r)
+		traceID, err := c.attempt(ctx, endpoint, rawURL, newContent, &r)
 		if err == nil {
 			return answered{traceID: traceID, pacing: c.pacing(r.paced, r.orphans)}, nil
 		}
@@ -393,7 +415,10 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	stalled := fmt.Errorf("no data for %s (the answer stalled)", c.cfg.IdleTimeout)
 	watchdog := time.AfterFunc(c.cfg.IdleTimeout, func() { stall(stalled) })
 	defer watchdog.Stop()
-	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes, progress: func() { watchdog.Reset(c.cfg.IdleTimeout) }}
+	body := &cappedReader{r: resp.Body, left: c.cfg.MaxBodyBytes, progress: func() { watchdog.Reset(c.cfg.IdleTimeout) }, capture: r.capture}
+	if r.capture != nil {
+		r.capture.reset()
+	}
 	env, derr := decodeEnvelope(body, newContent(resp.ContentLength), c.scrub)
 	fields := map[string]any{
 		"endpoint": endpoint, "status": resp.StatusCode, "trace_id": env.TraceID,
@@ -411,6 +436,15 @@ func (c *Client) send(ctx context.Context, endpoint, rawURL string, newContent n
 	default:
 		body.broken = cause
 	}
+	return env.TraceID, c.answerError(endpoint, resp, env, derr, body)
+}
+
+// decodeCached decodes an answer's body kept by the shared read cache through the same
+// decoder and the same checks as an answer from the network; it was a 200 with a JSON body.
+func (c *Client) decodeCached(endpoint string, data []byte, newContent newContentDecoder) (string, error) {
+	body := &cappedReader{r: bytes.NewReader(data), left: c.cfg.MaxBodyBytes, progress: func() {}}
+	env, derr := decodeEnvelope(body, newContent(int64(len(data))), c.scrub)
+	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}}
 	return env.TraceID, c.answerError(endpoint, resp, env, derr, body)
 }
 

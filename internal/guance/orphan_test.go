@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -72,19 +71,16 @@ func TestAnOrphanedSlotIsOneWhoseAnswerWillNeverCome(t *testing.T) {
 	t.Parallel()
 	r := windowRules{limit: 1, window: time.Minute, lease: 2 * time.Minute}
 	now := time.Unix(1_700_000_000, 0)
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Fatal(err)
-	}
+	gone := deadPID(t)
 	for _, tc := range []struct {
 		name   string
 		slot   bookedSlot
 		orphan bool
 	}{
 		{"in flight here", bookedSlot{Pending: true, Booked: now.Add(-time.Minute).UnixNano(), PID: os.Getpid()}, false},
-		{"answered", bookedSlot{Booked: now.Add(-3 * time.Minute).UnixNano(), PID: gone.Process.Pid}, false},
+		{"answered", bookedSlot{Booked: now.Add(-3 * time.Minute).UnixNano(), PID: gone}, false},
 		{"past the lease", bookedSlot{Pending: true, Booked: now.Add(-2*time.Minute - 1).UnixNano(), PID: os.Getpid()}, true},
-		{"of a process gone", bookedSlot{Pending: true, Booked: now.UnixNano(), PID: gone.Process.Pid}, true},
+		{"of a process gone", bookedSlot{Pending: true, Booked: now.UnixNano(), PID: gone}, true},
 		{"of an older book", bookedSlot{Pending: false}, false},
 	} {
 		tc.slot.ID, tc.slot.Until = 7, now.Add(time.Minute).UnixNano()

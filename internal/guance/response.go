@@ -170,6 +170,7 @@ type cappedReader struct {
 	exceeded bool
 	broken   error
 	head     strings.Builder
+	capture  *bodyCapture // nil, or keeps every byte read
 }
 
 func (c *cappedReader) Read(p []byte) (int, error) {
@@ -188,6 +189,9 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
 		c.progress()
+		if c.capture != nil {
+			c.capture.keep(p[:n])
+		}
 	}
 	c.left -= int64(n)
 	if c.head.Len() < 256 {

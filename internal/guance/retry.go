@@ -19,6 +19,7 @@ type retrier struct {
 	paced    time.Duration         // for a rate slot
 	orphans  map[uint64]bookedSlot // orphaned slots it waited for, by id
 	spent    time.Duration         // in attempts: sending and receiving
+	capture  *bodyCapture          // keeps the answer's raw body for the shared read cache
 }
 
 // tooSlow is the error for a read that used up MaxReadTime; last is how the attempt ended.

@@ -36,6 +36,7 @@ const (
 	EnvEndpoint       = "GUANCE_ENDPOINT"
 	EnvEndpointLegacy = "GUANCE_END_POINT" // the existing Guance provider's spelling
 	EnvSharedPacing   = "GUANCE_SHARED_PACING"
+	EnvSharedReadTTL  = "GUANCE_SHARED_READ_TTL"
 	EnvCurrency       = "GUANCE_CURRENCY"
 )
 
@@ -78,6 +79,7 @@ type providerModel struct {
 	MaxRetryWait      types.String `tfsdk:"max_retry_wait"`
 	MaxReadTime       types.String `tfsdk:"max_read_time"`
 	SharedPacing      types.Bool   `tfsdk:"shared_pacing"`
+	SharedReadTTL     types.String `tfsdk:"shared_read_ttl"`
 	RecordedBill      types.String `tfsdk:"recorded_bill"`
 	Currency          types.String `tfsdk:"currency"`
 }
@@ -154,6 +156,20 @@ func (p *guanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`false`), then `true`.",
 				Optional: true,
 			},
+			"shared_read_ttl": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long a successful answer of the billing detail list or the balance is "+
+					"served to the other provider processes on this machine that use the same access token and site and make "+
+					"the identical request (the same endpoint, period and query), as a Go duration such as `60s`; `0` turns "+
+					"this off. Within it, such a process gets the answer with no request, and one that asks while the first "+
+					"is still reading waits for it instead of sending its own: thirty stacks of Terragrunt `run-all` reading "+
+					"the same month send one request, not thirty. The answer is kept as the API sent it, in a file readable "+
+					"only by this user in the user's cache directory (`terraform-provider-guance/reads/`), named by a hash; "+
+					"the token is never written. A failed read is never kept, and a damaged file is ignored. At most `%s`. "+
+					"Defaults to the `%s` environment variable, then `%s`.", guance.FormatDuration(guance.MaxSharedReadTTL),
+					EnvSharedReadTTL, guance.FormatDuration(guance.DefaultSharedReadTTL)),
+				Optional:   true,
+				Validators: []validator.String{sharedReadTTLValidator},
+			},
 			"recorded_bill": schema.StringAttribute{
 				MarkdownDescription: "A file holding a recorded billing answer, read instead of the API: for testing a guard " +
 					"(`terraform test`) and for asking what it would have said of a past month. The file is what " +
@@ -213,8 +229,8 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}{
 		{"access_token", cfg.AccessToken}, {"region", cfg.Region}, {"endpoint", cfg.Endpoint},
 		{"requests_per_minute", cfg.RequestsPerMinute}, {"max_attempts", cfg.MaxAttempts}, {"max_retry_wait", cfg.MaxRetryWait},
-		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing}, {"recorded_bill", cfg.RecordedBill},
-		{"currency", cfg.Currency},
+		{"max_read_time", cfg.MaxReadTime}, {"shared_pacing", cfg.SharedPacing},
+		{"shared_read_ttl", cfg.SharedReadTTL}, {"recorded_bill", cfg.RecordedBill}, {"currency", cfg.Currency},
 	} {
 		if attribute.value.IsUnknown() {
 			data := &providerData{unknownConfig: attribute.name}
@@ -266,18 +282,23 @@ func (p *guanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
+	sharedReadTTL, diags := resolveSharedReadTTL(cfg.SharedReadTTL, p.getenv)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	maxWait := durationOr(cfg.MaxRetryWait, guance.DefaultMaxRetryWait)
 	maxReadTime := durationOr(cfg.MaxReadTime, guance.DefaultMaxReadTime)
 	clientCfg := guance.Config{
-		BaseURL:      baseURL,
-		Token:        token,
-		UserAgent:    fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
-		RateLimit:    int(wholeNumberValue(cfg.RequestsPerMinute)),
-		MaxAttempts:  int(wholeNumberValue(cfg.MaxAttempts)),
-		MaxRetryWait: maxWait,
-		MaxReadTime:  maxReadTime,
-		SharedPacing: sharedPacing,
-		Logger:       logger,
+		BaseURL:       baseURL,
+		Token:         token,
+		UserAgent:     fmt.Sprintf("terraform-provider-guance/%s Terraform/%s", p.version, req.TerraformVersion),
+		RateLimit:     int(wholeNumberValue(cfg.RequestsPerMinute)),
+		MaxAttempts:   int(wholeNumberValue(cfg.MaxAttempts)),
+		MaxRetryWait:  maxWait,
+		MaxReadTime:   maxReadTime,
+		SharedPacing:  sharedPacing,
+		SharedReadTTL: sharedReadTTL,
+		Logger:        logger,
 	}
 	if p.tuneClient != nil {
 		p.tuneClient(&clientCfg)
@@ -356,6 +377,26 @@ func resolveSharedPacing(v types.Bool, getenv func(string) string) (bool, diag.D
 				"to share pacing (the default).", EnvSharedPacing, env))
 	}
 	return on, diags
+}
+
+// resolveSharedReadTTL is the shared_read_ttl attribute (checked by the schema), else the
+// environment's, else the default.
+func resolveSharedReadTTL(v types.String, getenv func(string) string) (time.Duration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.IsNull() {
+		ttl, _ := parseSharedReadTTL(v.ValueString())
+		return ttl, diags
+	}
+	env := getenv(EnvSharedReadTTL)
+	if env == "" {
+		return guance.DefaultSharedReadTTL, diags
+	}
+	ttl, err := parseSharedReadTTL(env)
+	if err != nil {
+		diags.AddError("Invalid "+EnvSharedReadTTL, fmt.Sprintf("The environment variable %s: %s. Unset it for the "+
+			"default of %s.", EnvSharedReadTTL, err.Error(), guance.FormatDuration(guance.DefaultSharedReadTTL)))
+	}
+	return ttl, diags
 }
 
 // resolveCurrency is the currency attribute (checked by the schema), else the environment's,

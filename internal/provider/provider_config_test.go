@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -171,25 +172,74 @@ func TestSharedPacingIsOnUnlessTurnedOff(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var configured, shared atomic.Bool
-			tune := func(c *guance.Config) {
-				fastRetries(c)
-				configured.Store(true)
-				shared.Store(c.SharedPacing)
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProvider{env: map[string]string{EnvSharedPacing: tc.env}, tune: tune}.factories(),
-				Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {
-  endpoint     = %q
-  access_token = %q
-  %s
-}`, sim.URL(), guancesim.DefaultToken, tc.attribute), "2024-03-01", "2024-03-01")}},
-			})
-			if !configured.Load() || shared.Load() != tc.want {
-				t.Errorf("configured %t, shared pacing %t, want %t", configured.Load(), shared.Load(), tc.want)
+			if got := configuredClient(t, sim, map[string]string{EnvSharedPacing: tc.env}, tc.attribute).SharedPacing; got != tc.want {
+				t.Errorf("shared pacing %t, want %t", got, tc.want)
 			}
 		})
 	}
+}
+
+// configuredClient plans a read with a provider block of attribute against sim, the provider's
+// environment env, and returns the client configuration the provider made.
+func configuredClient(t *testing.T, sim *guancesim.Server, env map[string]string, attribute string) guance.Config {
+	t.Helper()
+	var configured atomic.Pointer[guance.Config]
+	tune := func(c *guance.Config) {
+		fastRetries(c)
+		configured.Store(c)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProvider{env: env, tune: tune}.factories(),
+		Steps: []resource.TestStep{{Config: billingConfig(fmt.Sprintf(`provider "guance" {
+  endpoint     = %q
+  access_token = %q
+  %s
+}`, sim.URL(), guancesim.DefaultToken, attribute), "2024-03-01", "2024-03-01")}},
+	})
+	c := configured.Load()
+	if c == nil {
+		t.Fatal("the provider configured no client")
+	}
+	return *c
+}
+
+// Reads are shared with the machine's other processes for a minute unless shared_read_ttl or
+// GUANCE_SHARED_READ_TTL says otherwise; 0 turns it off; the attribute wins over the variable.
+func TestSharedReadTTLIsAMinuteUnlessSetOtherwise(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, guancesim.Options{})
+	cases := []struct {
+		name, attribute, env string
+		want                 time.Duration
+	}{
+		{"by default", "", "", time.Minute},
+		{"attribute", `shared_read_ttl = "90s"`, "", 90 * time.Second},
+		{"attribute off", `shared_read_ttl = "0"`, "", 0},
+		{"variable off", "", "0s", 0},
+		{"variable", "", "5m", 5 * time.Minute},
+		{"attribute over variable", `shared_read_ttl = "10s"`, "0", 10 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := configuredClient(t, sim, map[string]string{EnvSharedReadTTL: tc.env}, tc.attribute).SharedReadTTL; got != tc.want {
+				t.Errorf("shared read TTL %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestProviderRefusesASharedReadTTLThatIsNotADurationUpToAnHour(t *testing.T) {
+	t.Parallel()
+	withToken := testProvider{env: map[string]string{EnvAccessToken: "x"}}
+	for _, bad := range []string{"-1s", "2h", "soon"} {
+		withToken.failsWith(t, billingConfig(fmt.Sprintf(`provider "guance" {
+  endpoint        = "https://openapi.example.com"
+  shared_read_ttl = %q
+}`, bad), "2024-03-01", "2024-03-01"), "Invalid shared read TTL", fmt.Sprintf("%q is not a duration from 0 to 1h", bad))
+	}
+	testProvider{env: map[string]string{EnvAccessToken: "x", EnvSharedReadTTL: "2h"}}.failsWith(t, billingConfig(`provider "guance" { endpoint = "https://openapi.example.com" }`, "2024-03-01", "2024-03-01"),
+		"Invalid GUANCE_SHARED_READ_TTL", `The environment variable GUANCE_SHARED_READ_TTL: "2h" is not a duration from 0 to 1h`)
 }
 
 func TestProviderRefusesASharedPacingVariableThatIsNotABoolean(t *testing.T) {

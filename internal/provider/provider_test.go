@@ -40,7 +40,7 @@ var liveEnv = map[string]string{}
 func TestMain(m *testing.M) {
 	// The machine's Terraform is used as it is: no download, no telemetry, no stray CLI config.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvCurrency} {
+	for _, v := range []string{EnvAccessToken, EnvRegion, EnvEndpoint, EnvEndpointLegacy, EnvSharedPacing, EnvSharedReadTTL, EnvCurrency} {
 		if value, ok := os.LookupEnv(v); ok {
 			liveEnv[v] = value
 		}
@@ -79,7 +79,8 @@ func errorLike(phrases ...string) *regexp.Regexp {
 type testProvider struct {
 	// clock is the provider's clock; nil is the system clock.
 	clock func() time.Time
-	// env is the provider's whole environment: a variable not in it is unset.
+	// env is the provider's whole environment: a variable not in it is unset, but for
+	// GUANCE_SHARED_READ_TTL, which is 0 unless env says otherwise.
 	env map[string]string
 	// tune adjusts the client's configuration; nil is fastRetries.
 	tune func(*guance.Config)
@@ -94,8 +95,16 @@ func (tp testProvider) provider() *guanceProvider {
 	return &guanceProvider{
 		version: "test", clock: tp.clock, tuneClient: tune,
 		lookupEnv: func(name string) (string, bool) {
-			v, ok := tp.env[name]
-			return v, ok
+			if v, ok := tp.env[name]; ok {
+				return v, true
+			}
+			if name == EnvSharedReadTTL {
+				// Each test reads its own simulator afresh: answers shared between the tests'
+				// providers would hide the requests they count. The tests of the shared read
+				// cache set it in env.
+				return "0", true
+			}
+			return "", false
 		},
 	}
 }

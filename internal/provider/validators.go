@@ -54,6 +54,11 @@ var (
 			return nil
 		},
 	}
+	sharedReadTTLValidator = stringCheck{
+		description: "must be a duration from 0 (off) to " + guance.FormatDuration(guance.MaxSharedReadTTL) + ", such as 60s",
+		summary:     "Invalid shared read TTL",
+		check:       func(s string) error { _, err := parseSharedReadTTL(s); return err },
+	}
 	currencyValidator = stringCheck{
 		description: "must be " + guance.CurrencyRule,
 		summary:     "Invalid currency",
@@ -65,6 +70,17 @@ var (
 		check:       func(s string) error { _, err := guance.ParseDate(s); return err },
 	}
 )
+
+// parseSharedReadTTL reads shared_read_ttl or its environment variable: 0 (or 0s) turns the
+// shared read cache off.
+func parseSharedReadTTL(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > guance.MaxSharedReadTTL {
+		return 0, fmt.Errorf("%q is not a duration from 0 to %s; write it like 60s or 5m, or 0 to turn the shared read cache off",
+			s, guance.FormatDuration(guance.MaxSharedReadTTL))
+	}
+	return d, nil
+}
 
 // nonEmptyFilter refuses an empty filter set. Some read "keep nothing" into it and others "no
 // filter", and a guard on totals that silently became 0 would fail open.
