@@ -15,17 +15,26 @@ import (
 // is under their own cache directory, and a directory of another user's is not used even when
 // a client is pointed at it.
 func TestTwoUsersCacheDirectoriesNeverShareEntries(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give a directory to another user")
+	}
+	// The default is the user's own cache directory (XDG_CACHE_HOME or ~/.cache, per user);
+	// the two users below stand in for it with a directory each, set in the client rather than
+	// the process environment, so the test runs in parallel with the rest.
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir, err := defaultReadCacheDir(); err != nil || dir != filepath.Join(userCache, readCacheDirName) {
+		t.Fatalf("default directory %q (%v), want %q under the user's cache directory", dir, err, readCacheDirName)
 	}
 	sim := guancesim.NewServer(guancesim.Options{})
 	t.Cleanup(sim.Close)
 	home := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, "alice"))
-	alice := cachingClient(t, sim, "", nil)
+	alice := cachingClient(t, sim, filepath.Join(home, "alice", readCacheDirName), nil)
 	readExactly(t, alice, cachedDay)
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, "bob"))
-	readExactly(t, cachingClient(t, sim, "", nil), cachedDay)
+	readExactly(t, cachingClient(t, sim, filepath.Join(home, "bob", readCacheDirName), nil), cachedDay)
 	if sim.Requests() != 2 {
 		t.Errorf("%d requests, want 2: bob's cache holds nothing of alice's", sim.Requests())
 	}
