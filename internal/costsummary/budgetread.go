@@ -10,7 +10,7 @@ import (
 // shows and never recomputes.
 type BudgetRead struct {
 	Name                           string
-	StartDate, EndDate             string
+	StartDate, EndDate, AsOf       string
 	Amount                         *Amount
 	Actual                         Amount
 	Forecast                       *Amount
@@ -20,6 +20,8 @@ type BudgetRead struct {
 	Balance, RunwayDays            *Amount
 	Findings                       []BudgetFinding
 	Status                         string
+	// ByDate is the elapsed days' bills of the budget's own period, for its chart.
+	ByDate map[string]Amount
 }
 
 // ProductBudget is one product's part of a budget decision.
@@ -49,6 +51,7 @@ func decodeBudget(f *fields) *BudgetRead {
 	b := &BudgetRead{
 		StartDate:       f.str("start_date"),
 		EndDate:         f.str("end_date"),
+		AsOf:            f.str("as_of"),
 		Amount:          f.optionalAmount("amount"),
 		Actual:          f.amount("actual_billing_result"),
 		Forecast:        f.optionalAmount("forecast_billing_result"),
@@ -59,6 +62,7 @@ func decodeBudget(f *fields) *BudgetRead {
 		Balance:         f.optionalAmount("balance"),
 		RunwayDays:      f.optionalAmount("runway_days"),
 		Status:          f.status("status", budgetStatuses),
+		ByDate:          f.amounts("totals_by_date"),
 	}
 	if name := f.optionalStr("name"); name != nil {
 		b.Name = *name

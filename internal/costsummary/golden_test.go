@@ -192,8 +192,8 @@ func thousandProducts(t *testing.T) []byte {
 			map[string]any{
 				"address": fmt.Sprintf("data.guance_billing_budget.team[\"team-%02d\"]", b), "mode": "data", "type": TypeBudget,
 				"values": map[string]any{
-					"name": fmt.Sprintf("team %02d", b), "start_date": "2024-03-01", "end_date": "2024-03-31",
-					"amount": json.Number("100000"), "actual_billing_result": json.Number("1549500"), "forecast_billing_result": json.Number("1549500"),
+					"name": fmt.Sprintf("team %02d", b), "start_date": "2024-03-01", "end_date": "2024-03-31", "as_of": "2024-03-31",
+					"amount": json.Number("100000"), "totals_by_date": dates, "actual_billing_result": json.Number("1549500"), "forecast_billing_result": json.Number("1549500"),
 					"actual_percent": json.Number("1549.5"), "forecast_percent": json.Number("1549.5"),
 					"previous_billing_result": json.Number("1400000"), "change_percent": json.Number("10.678571"),
 					"by_product": byProduct, "balance": nil, "runway_days": nil, "findings": findings, "status": "block",

@@ -661,7 +661,7 @@ func Clean(s string) string { return clean(s) }
 // provider's schema, so that renaming an attribute fails a test rather than the summary.
 var ReadAttributes = map[string][]string{
 	TypeBudget: {
-		"start_date", "end_date", "name", "amount", "actual_billing_result", "forecast_billing_result",
+		"start_date", "end_date", "as_of", "name", "amount", "actual_billing_result", "totals_by_date", "forecast_billing_result",
 		"actual_percent", "forecast_percent", "previous_billing_result", "change_percent", "balance", "runway_days", "status",
 		"by_product", "by_product.actual", "by_product.forecast", "by_product.amount", "by_product.actual_percent",
 		"by_product.forecast_percent", "by_product.previous", "by_product.status",

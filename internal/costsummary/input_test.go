@@ -45,7 +45,8 @@ func TestParseRefusesWhatIsNotShowJSONWithTheReason(t *testing.T) {
 			"data.guance_billing_details.a: it has no totals_by_date"},
 		"unknown budget status": {`{"format_version": "1.0", "values": {"root_module": {"resources": [
 			{"address": "data.guance_billing_budget.a", "mode": "data", "type": "guance_billing_budget",
-			 "values": {"start_date": "2024-03-01", "end_date": "2024-03-31", "amount": 1, "actual_billing_result": 1,
+			 "values": {"start_date": "2024-03-01", "end_date": "2024-03-31", "as_of": "2024-03-01", "amount": 1, "actual_billing_result": 1,
+			  "totals_by_date": {"2024-03-01": 1},
 			  "forecast_billing_result": null, "actual_percent": 100, "forecast_percent": null, "previous_billing_result": null,
 			  "change_percent": null, "balance": null, "runway_days": null, "by_product": {}, "findings": [], "name": null,
 			  "status": "panic"}}]}}}`, `its status is "panic", none of ok, warn, block`},
@@ -372,6 +373,23 @@ func TestTheSameDaysAreChartedOnce(t *testing.T) {
 	}
 	if n := strings.Count(md, "```mermaid"); n != 1 || !strings.Contains(md, "read by `data.guance_billing_details.march_so_far`, `data.guance_billing_forecast.march`") {
 		t.Errorf("%d charts, want 1:\n%s", n, md)
+	}
+}
+
+// The cost-guard module reads only a budget: its totals_by_date is the month's chart.
+func TestABudgetAloneIsChartedFromItsTotalsByDate(t *testing.T) {
+	t.Parallel()
+	s, err := parseFixture(t, "check_warning")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := Markdown(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(md, "```mermaid"); n != 1 || !strings.Contains(md, "Spending per day, 2024-03-01 to 2024-03-31") ||
+		!strings.Contains(md, "read by `data.guance_billing_budget.month`.") {
+		t.Errorf("%d charts, want the budget's one:\n%s", n, md)
 	}
 }
 

@@ -233,8 +233,13 @@ func buildView(s *Summary, opts Options) view {
 			}
 			v.Charts = addChart(v.Charts, r.Address, f.StartDate, f.AsOf, f.ByDate, nil, num)
 			v.Methods = append(v.Methods, forecastMethod(r, num))
-		case r.Budget != nil && len(r.Budget.ByProduct) > 0:
-			v.Products = append(v.Products, budgetProducts(r, num, top))
+		case r.Budget != nil:
+			b := r.Budget
+			if len(b.ByProduct) > 0 {
+				v.Products = append(v.Products, budgetProducts(r, num, top))
+			}
+			// Charted as a forecast read of the same days is, so that the two share one chart.
+			v.Charts = addChart(v.Charts, r.Address, b.StartDate, b.AsOf, b.ByDate, nil, num)
 		case r.Balance != nil:
 			v.Balances = addBalance(v.Balances, r, budgets, num)
 		}

@@ -45,6 +45,7 @@ type billingBudgetModel struct {
 	ActualBillingResult   types.Number `tfsdk:"actual_billing_result"`
 	ForecastBillingResult types.Number `tfsdk:"forecast_billing_result"`
 	DailyRunRate          types.Number `tfsdk:"daily_run_rate"`
+	TotalsByDate          types.Map    `tfsdk:"totals_by_date"`
 	ActualPercent         types.Number `tfsdk:"actual_percent"`
 	ForecastPercent       types.Number `tfsdk:"forecast_percent"`
 	PreviousBillingResult types.Number `tfsdk:"previous_billing_result"`
@@ -173,6 +174,13 @@ func (d *billingBudgetDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				"`guance_billing_forecast`; null when no day has elapsed."),
 			"daily_run_rate": number("The mean daily bill of the last `lookback_days` elapsed days, as in " +
 				"`guance_billing_forecast`; null when no day has elapsed." + roundingNote),
+			"totals_by_date": schema.MapAttribute{
+				MarkdownDescription: "The exact sum of `billing_result` per elapsed day of this period, `start_date` to " +
+					"`min(as_of, end_date)`, as in `guance_billing_forecast`; the days of the period before are not in it. " +
+					"Keys are `YYYY-MM-DD`; days without records are absent, and the map is empty when no day has elapsed.",
+				ElementType: types.NumberType,
+				Computed:    true,
+			},
 			"actual_percent": number("`actual_billing_result` as a percentage of `amount`; null without `amount`." + percentNote),
 			"forecast_percent": number("`forecast_billing_result` as a percentage of `amount`; null without `amount` or a " +
 				"forecast." + percentNote),
@@ -376,6 +384,7 @@ func unbilledKeyWarnings(period guance.Period, billed []string, spec guance.Budg
 func setBudget(m *billingBudgetModel, d guance.BudgetDecision) {
 	f := d.Forecast
 	m.ActualBillingResult, m.ForecastBillingResult, m.DailyRunRate = decimalValue(f.Actual), decimalValue(f.Forecast), decimalValue(f.DailyRunRate)
+	m.TotalsByDate = numberMapValue(f.ByDate)
 	m.ActualPercent, m.ForecastPercent = decimalValue(d.ActualPercent), decimalValue(d.ForecastPercent)
 	m.PreviousBillingResult, m.ChangePercent = decimalValue(d.Previous), decimalValue(d.ChangePercent)
 	m.Balance, m.RunwayDays = decimalValue(d.Balance), decimalValue(d.RunwayDays)

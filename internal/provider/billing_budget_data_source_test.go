@@ -46,11 +46,16 @@ func percentOfRat(a, b *big.Rat) *big.Rat {
 
 // March 2024 as of the 15th against the simulator: the actual bill, the forecast (the same
 // as guance_billing_forecast's), February's first 15 days and the change from them, each
-// product's figures, and the default threshold (block at 100% of the actual) not reached.
+// product's figures, March's days (and none of February's, read in the same request), and the
+// default threshold (block at 100% of the actual) not reached.
 func TestBillingBudgetDecidesTheMonthFromTheSimulatorsBill(t *testing.T) {
 	t.Parallel()
 	march, february := simSpend(t, "2024-03-01", "2024-03-15"), simSpend(t, "2024-02-01", "2024-02-15")
 	change := percentOfRat(new(big.Rat).Sub(march.total, february.total), february.total)
+	marchDays := make(map[string]knownvalue.Check, len(march.byDay))
+	for day, v := range march.byDay {
+		marchDays[day] = exactly(v)
+	}
 	sim := newSim(t, guancesim.Options{})
 	readsAs(t, budgetConfig(sim, `
   start_date      = "2024-03-01"
@@ -68,6 +73,7 @@ data "guance_billing_forecast" "test" {
 		expectBudget("actual_percent", exactly(percentOfRat(march.total, big.NewRat(100000, 1)))),
 		expectBudget("previous_billing_result", knownvalue.NumberExact(num(february.totalText()))),
 		expectBudget("change_percent", exactly(change)),
+		expectBudget("totals_by_date", knownvalue.MapExact(marchDays)),
 		expectBudget("by_product", knownvalue.MapPartial(map[string]knownvalue.Check{
 			"Log": knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"actual":           knownvalue.NumberExact(num(march.productText("Log"))),
@@ -248,6 +254,7 @@ func TestABudgetOnTheFirstOfTheMonthReadsNothingAndIsOK(t *testing.T) {
 				expectBudget("forecast_billing_result", knownvalue.Null()),
 				expectBudget("previous_billing_result", knownvalue.Null()),
 				expectBudget("change_percent", knownvalue.Null()),
+				expectBudget("totals_by_date", knownvalue.MapExact(map[string]knownvalue.Check{})),
 				expectBudget("findings", knownvalue.ListExact(nil)),
 			},
 		}},
